@@ -1,0 +1,171 @@
+CREATE OR REPLACE FUNCTION tickets.ingest_from_staging(
+  p_key text,
+  p_etag text DEFAULT NULL,
+  p_size_bytes bigint DEFAULT NULL,
+  p_mode text DEFAULT 'manual')
+RETURNS tickets.file_ledger
+LANGUAGE plpgsql
+SET search_path = ''
+SET work_mem = '256MB'  -- the per-file sorts stay in memory for files of 100k+ rows
+AS $$
+DECLARE
+  v_started   timestamptz := clock_timestamp();
+  v_mode      tickets.ingest_mode := tickets.ingest_mode_of(p_mode);
+  v_staged    tickets.staged_file;
+  v_ledger    tickets.file_ledger;
+  v_keys      text[];   -- raw keys, in file order, of the columns kept
+  v_values    text;     -- the matching value expressions
+  v_ticket    text;     -- the staging column holding ticket_id
+  v_alarm     text;     -- the staging column holding is_alarm, if any
+  v_row_text  text;     -- expression re-serializing a row as CSV (for rejected rows)
+  v_extra     text[];
+  v_counts    record;
+  v_wm        record;
+BEGIN
+  SELECT * INTO v_staged FROM tickets.staged_file AS f WHERE f.file_key = p_key FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no staged file for key %', p_key
+      USING ERRCODE = 'FT004',
+            DETAIL = 'tickets.staged_file has no row for this key (never staged, or ingested already).',
+            HINT = 'Call tickets.create_staging(p_key, p_header), COPY the file into the table it returns, then call this again.';
+  END IF;
+
+  -- One ingest at a time: the stream's state row is the lock (the watermark moves at the end).
+  PERFORM FROM tickets.import_meta AS m WHERE m.source = 'inc' FOR UPDATE;
+
+  INSERT INTO tickets.file_ledger (file_key, etag, size_bytes, mode, outcome, staged_at, started_at, finished_at)
+  VALUES (p_key, p_etag, p_size_bytes, v_mode, 'applied', v_staged.staged_at, now(), v_started)
+  RETURNING * INTO v_ledger;
+
+  IF cardinality(v_staged.columns) = 0 THEN
+    -- A zero-byte file: nothing to read.
+    SELECT 0::bigint AS rows_read, 0::bigint AS sentinel, 0::bigint AS alarm, 0::bigint AS rejected_rows,
+           0::bigint AS inserted, 0::bigint AS updated, 0::bigint AS unchanged, 0::bigint AS stale,
+           0::bigint AS duplicates, NULL::timestamptz AS max_updated_at
+      INTO v_counts;
+  ELSE
+    SELECT array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
+           string_agg(CASE h.name
+                        WHEN 'ticket_id'  THEN format('upper(tickets.clean(s.%I))', 'c' || h.pos)
+                        WHEN 'region'     THEN format('lower(tickets.clean(s.%I))', 'c' || h.pos)
+                        WHEN 'raw_status' THEN format('upper(tickets.clean(s.%I))', 'c' || h.pos)
+                        ELSE format('tickets.clean(s.%I)', 'c' || h.pos)
+                      END, ', ' ORDER BY h.pos) FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
+           max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'ticket_id'),
+           coalesce(max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'is_alarm'), 'NULL::text'),
+           string_agg(format('tickets.csv_field(s.%I)', 'c' || h.pos), ', ' ORDER BY h.pos),
+           coalesce(array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.name IS NULL), '{}')
+      INTO v_keys, v_values, v_ticket, v_alarm, v_row_text, v_extra
+      FROM unnest(v_staged.columns) WITH ORDINALITY AS h(name, pos)
+      LEFT JOIN tickets.contract_column AS c ON c.name = h.name;
+
+    -- One statement over the staging table: classify every row, keep the newest row per
+    -- ticket, and write only what is new or changed (insert and update apart: ingests are
+    -- serialized by the lock above, and a plain INSERT is cheaper than ON CONFLICT). A fresh staging table filled by one
+    -- COPY holds its rows in file order, so ctid order is line order.
+    EXECUTE format($sql$
+      WITH classified AS MATERIALIZED (
+        SELECT line, tid, raw, row_text,
+               CASE WHEN tid LIKE 'EXPORT STOPPED%%' THEN 'sentinel'
+                    WHEN tid IS NULL THEN 'rejected'
+                    WHEN is_alarm THEN 'alarm'
+                    ELSE 'row'
+               END AS kind
+          FROM (SELECT row_number() OVER (ORDER BY s.ctid) + 1 AS line,
+                       upper(tickets.clean(%1$s)) AS tid,
+                       tickets.parse_bool(%2$s) IS TRUE AS is_alarm,
+                       jsonb_strip_nulls(jsonb_object($2, ARRAY[%3$s]::text[])) AS raw,
+                       CASE WHEN tickets.clean(%1$s) IS NULL THEN array_to_string(ARRAY[%4$s], ',') END AS row_text
+                  FROM staging.%5$I AS s) AS src
+      ),
+      rejects AS (
+        INSERT INTO tickets.rejected_row (ledger_id, line, reason, row_text)
+        SELECT $1, line, 'ticket_id is empty', row_text FROM classified WHERE kind = 'rejected'
+        RETURNING 1
+      ),
+      latest AS (
+        SELECT DISTINCT ON (tid) tid, raw, tickets.eat_ts(raw ->> 'source_updated_at') AS updated_at
+          FROM classified
+         WHERE kind = 'row'
+         ORDER BY tid, updated_at DESC NULLS LAST, line DESC
+      ),
+      target AS MATERIALIZED (
+        SELECT l.tid, l.raw, l.updated_at, tickets.feed_point(l.raw) AS feed_geom,
+               CASE WHEN i.ticket_id IS NULL THEN 'insert'
+                    WHEN l.updated_at < i.source_updated_at THEN 'stale'
+                    WHEN l.raw = i.raw THEN 'unchanged'
+                    ELSE 'update'
+               END AS action
+          FROM latest AS l
+          LEFT JOIN tickets.inc AS i ON i.ticket_id = l.tid
+      ),
+      inserted AS (
+        INSERT INTO tickets.inc (ticket_id, raw, geom, geo_source)
+        SELECT tid, raw, feed_geom, CASE WHEN feed_geom IS NOT NULL THEN 'feed' END
+          FROM target
+         WHERE action = 'insert'
+        RETURNING 1
+      ),
+      updated AS (
+        -- A feed without a point keeps the point the ticket had (feed or geocoded).
+        UPDATE tickets.inc AS t
+           SET raw = g.raw,
+               geom = coalesce(g.feed_geom, t.geom),
+               geo_source = CASE WHEN g.feed_geom IS NOT NULL THEN 'feed' ELSE t.geo_source END,
+               ingested_at = now()
+          FROM target AS g
+         WHERE g.action = 'update' AND t.ticket_id = g.tid
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM classified)                          AS rows_read,
+             (SELECT count(*) FROM classified WHERE kind = 'sentinel')  AS sentinel,
+             (SELECT count(*) FROM classified WHERE kind = 'alarm')     AS alarm,
+             (SELECT count(*) FROM rejects)                             AS rejected_rows,
+             (SELECT count(*) FROM inserted)                            AS inserted,
+             (SELECT count(*) FROM updated)                             AS updated,
+             (SELECT count(*) FROM target WHERE action = 'unchanged')   AS unchanged,
+             (SELECT count(*) FROM target WHERE action = 'stale')       AS stale,
+             (SELECT count(*) FROM classified WHERE kind = 'row')
+               - (SELECT count(*) FROM target)                          AS duplicates,
+             (SELECT max(updated_at) FROM target WHERE action IN ('insert', 'update')) AS max_updated_at
+      $sql$, v_ticket, v_alarm, v_values, v_row_text, v_staged.staging_table)
+    INTO v_counts
+    USING v_ledger.ledger_id, v_keys;
+  END IF;
+
+  EXECUTE format('DROP TABLE IF EXISTS staging.%I', v_staged.staging_table);
+  DELETE FROM tickets.staged_file AS f WHERE f.file_key = p_key;
+
+  v_wm := tickets.advance_watermark(p_key, v_counts.max_updated_at);
+
+  UPDATE tickets.file_ledger AS l
+     SET late = v_wm.late,
+         truncated = v_counts.sentinel > 0,
+         rows_read = v_counts.rows_read,
+         inserted = v_counts.inserted,
+         updated = v_counts.updated,
+         unchanged = v_counts.unchanged,
+         stale = v_counts.stale,
+         alarm = v_counts.alarm,
+         sentinel = v_counts.sentinel,
+         duplicates = v_counts.duplicates,
+         rejected_rows = v_counts.rejected_rows,
+         extra_columns = coalesce(v_extra, '{}'),
+         watermark_before = v_wm.watermark_before,
+         watermark_after = v_wm.watermark_after,
+         finished_at = clock_timestamp(),
+         load_ms = round(extract(epoch FROM v_started - v_staged.staged_at) * 1000),
+         ingest_ms = round(extract(epoch FROM clock_timestamp() - v_started) * 1000)
+   WHERE l.ledger_id = v_ledger.ledger_id
+  RETURNING * INTO v_ledger;
+
+  RETURN v_ledger;
+END;
+$$;
+
+COMMENT ON FUNCTION tickets.ingest_from_staging(text, text, bigint, text) IS
+  'Ingests the file staged under p_key (see tickets.create_staging) and returns its ledger row.
+Drops alarm and sentinel rows, records rows without ticket_id in tickets.rejected_row, cleans the rest, keeps the
+newest row per ticket (source_updated_at, then file order) and upserts it into tickets.inc unless the stored version is
+newer (stale) or identical (unchanged: not rewritten). Advances the watermark and drops the staging table.
+p_mode: manual (default), apply, reseed, or dry_run (the caller rolls the transaction back).';
