@@ -1,0 +1,24 @@
+package ke.fleettickets;
+
+/**
+ * The exit status of a run, part of the command's contract with cron and CI.
+ *
+ * <ul>
+ *   <li>{@link #OK} 0: every file was ingested (or, in a dry run, would have been).</li>
+ *   <li>{@link #USAGE} 2: usage or configuration error: bad flags, a missing input file,
+ *       a missing or invalid {@code DATABASE_URL}. Nothing was done.</li>
+ *   <li>{@link #REJECTED_INPUT} 3: at least one file was rejected; the others were
+ *       processed.</li>
+ *   <li>{@link #INFRASTRUCTURE} 4: the database is unreachable, a file could not be read,
+ *       or SQL failed unexpectedly. Files committed before the failure stay committed.</li>
+ * </ul>
+ */
+public final class ExitCode {
+    public static final int OK = 0;
+    public static final int USAGE = 2;
+    public static final int REJECTED_INPUT = 3;
+    public static final int INFRASTRUCTURE = 4;
+
+    private ExitCode() {
+    }
+}

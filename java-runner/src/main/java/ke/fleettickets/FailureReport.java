@@ -1,0 +1,60 @@
+package ke.fleettickets;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+
+import org.flywaydb.core.api.FlywayException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The one place a failure becomes an exit code and one line on stderr, prefixed
+ * {@code fleettickets: }. Stack traces are for bugs, not for operators.
+ */
+final class FailureReport implements IExecutionExceptionHandler, IParameterExceptionHandler {
+    private static final String PREFIX = "fleettickets: ";
+
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        String help = cli.getCommandSpec().qualifiedName() + " --help";
+        print(cli.getErr(), OneLine.of(e.getMessage()) + " (see " + help + ")");
+        return ExitCode.USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof UsageException) {
+            print(err, e.getMessage());
+            return ExitCode.USAGE;
+        }
+        if (e instanceof InfrastructureException) {
+            print(err, e.getMessage());
+        } else if (e instanceof FlywayException) {
+            // Flyway appends a ruled-off block repeating the SQL error; the first part says it
+            String message = e.getMessage() == null ? e.toString() : e.getMessage().split("\n-{3,}")[0];
+            print(err, "migration failed: " + message);
+        } else if (e instanceof SQLException) {
+            print(err, "database error: " + OneLine.of(e.getMessage()));
+        } else if (e instanceof IOException io) {
+            print(err, "I/O failure: " + OneLine.of(io));
+        } else if (e instanceof UncheckedIOException io) {
+            print(err, "I/O failure: " + OneLine.of(io.getCause()));
+        } else {
+            print(err, "unexpected failure: " + e);
+        }
+        return ExitCode.INFRASTRUCTURE;
+    }
+
+    private static void print(PrintWriter err, String line) {
+        err.println(PREFIX + OneLine.of(line));
+        err.flush();
+    }
+}

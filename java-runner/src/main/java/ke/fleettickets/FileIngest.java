@@ -1,0 +1,126 @@
+package ke.fleettickets;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.SequenceInputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Set;
+
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Ingests one file in one transaction: header to {@code create_staging}, the bytes to
+ * COPY, then {@code ingest_from_staging}; commit with --apply, roll back otherwise. A
+ * file the database refuses is recorded as rejected in a transaction of its own.
+ */
+final class FileIngest {
+
+    /** What became of one file. */
+    sealed interface Outcome permits Ingested, Rejected {
+    }
+
+    record Ingested(IngestResult result, long millis) implements Outcome {
+    }
+
+    record Rejected(Rejection rejection) implements Outcome {
+    }
+
+    /** Undefined schema, function, table: the SQL the jar carries is not in the database. */
+    private static final Set<String> UNMIGRATED = Set.of("3F000", "42883", "42P01");
+
+    private final Connection connection;
+    private final TicketsSql sql;
+    private final boolean apply;
+    /** What was being done when a failure struck, for the one line that reports it. */
+    private String step;
+
+    FileIngest(Connection connection, boolean apply) {
+        this.connection = connection;
+        this.sql = new TicketsSql(connection);
+        this.apply = apply;
+    }
+
+    Outcome ingest(InputFile file) {
+        long started = System.nanoTime();
+        step = "opening it";
+        try (FileBytes bytes = new FileBytes(file.path())) {
+            Rejection rejection;
+            try {
+                IngestResult result = load(file, bytes);
+                step = apply ? "commit" : "rollback";
+                if (apply) {
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
+                return new Ingested(result, (System.nanoTime() - started) / 1_000_000);
+            } catch (FileRejected e) {
+                rejection = e.rejection();
+            } catch (SQLException e) {
+                rejection = Rejection.of(e);
+                if (rejection == null) {
+                    throw failure(file, e);
+                }
+            }
+            step = "rollback";
+            connection.rollback();
+            if (apply) {
+                step = "reading it";
+                String etag = bytes.etag();
+                step = "tickets.record_rejected_file";
+                sql.recordRejectedFile(file.key(), rejection.reason(), rejection.line(), etag,
+                        file.sizeBytes(), mode());
+                connection.commit();
+            }
+            return new Rejected(rejection);
+        } catch (SQLException e) {
+            throw failure(file, e);
+        } catch (IOException e) {
+            throw new InfrastructureException(file.path() + ": failed while " + step + ": " + OneLine.of(e), e);
+        }
+    }
+
+    private IngestResult load(InputFile file, FileBytes bytes) throws IOException, SQLException, FileRejected {
+        step = "reading its header";
+        HeaderLine header = HeaderLine.read(bytes.stream());
+        step = "tickets.create_staging";
+        String table = sql.createStaging(file.key(), header.text());
+        if (!header.isEmpty()) {
+            step = "COPY into " + table;
+            // the header bytes were read already: COPY gets them back, then the rest
+            sql.copyIntoStaging(table,
+                    new SequenceInputStream(new ByteArrayInputStream(header.bytes()), bytes.stream()));
+        }
+        step = "reading it";
+        String etag = bytes.etag();
+        step = "tickets.ingest_from_staging";
+        return sql.ingestFromStaging(file.key(), etag, file.sizeBytes(), mode());
+    }
+
+    private String mode() {
+        return apply ? "manual" : "dry_run";
+    }
+
+    private InfrastructureException failure(InputFile file, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String message = e.getMessage();
+        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        if (server != null) {
+            // the message and the function and line it came from; the full context is in the server log
+            message = server.getMessage();
+            if (server.getDetail() != null) {
+                message += ": " + server.getDetail();
+            }
+            String function = server.getWhere() == null ? null : server.getWhere().lines()
+                    .filter(l -> l.startsWith("PL/pgSQL function")).findFirst().orElse(null);
+            if (function != null) {
+                message += " (" + function + ")";
+            }
+        }
+        String hint = UNMIGRATED.contains(state) ? "; is the database migrated? run: fleettickets migrate" : "";
+        return new InfrastructureException(file.path() + ": " + step + " failed: " + OneLine.of(message)
+                + (state.isEmpty() ? "" : " [SQLSTATE " + state + "]") + hint, e);
+    }
+}

@@ -1,0 +1,8 @@
+package ke.fleettickets;
+
+/** The database or the file system failed under us: the run stops, exit 4. */
+final class InfrastructureException extends RuntimeException {
+    InfrastructureException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
