@@ -72,7 +72,7 @@ BEGIN
                     ELSE 'row'
                END AS kind
           FROM (SELECT row_number() OVER (ORDER BY s.ctid) + 1 AS line,
-                       upper(tickets.clean(%1$s)) AS tid,
+                       upper(tickets.clean(%1$s)) COLLATE "C" AS tid,
                        tickets.parse_bool(%2$s) IS TRUE AS is_alarm,
                        jsonb_strip_nulls(jsonb_object($2, ARRAY[%3$s]::text[])) AS raw,
                        CASE WHEN tickets.clean(%1$s) IS NULL THEN array_to_string(ARRAY[%4$s], ',') END AS row_text
