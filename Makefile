@@ -5,7 +5,7 @@
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-6s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-deps: ## install missing system packages (PostgreSQL 15, PostGIS, pgTAP, pg_prove, Maven, JDK 17); needs root
+deps: ## install missing system packages (PostgreSQL 15, PostGIS, pgTAP, pg_prove, plpgsql_check, Maven, JDK 17); needs root
 	@scripts/deps
 
 build: ## build java-runner/target/fleettickets.jar
