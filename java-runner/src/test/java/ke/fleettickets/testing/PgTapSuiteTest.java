@@ -94,7 +94,7 @@ class PgTapSuiteTest {
     nodes.add(DynamicTest.dynamicTest("plan", () -> {
       if (error != null) {
         // pgJDBC drops the results of a script that fails, hence no assertions then
-        fail("the script raised " + describe(error));
+        fail("the script raised " + describe(error) + "\n  (pg_prove on the file names the failing line)");
       }
       if (tap.plannedCount() == null) {
         fail("no plan line (1..N): call plan(n) or finish()");
