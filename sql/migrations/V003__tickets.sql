@@ -3,7 +3,7 @@
 -- disagree with raw.
 
 CREATE TABLE tickets.inc (
-  ticket_id          text COLLATE "C" PRIMARY KEY,
+  ticket_id          text PRIMARY KEY,
   raw                jsonb NOT NULL,
   normalized_status  text        GENERATED ALWAYS AS (lower(raw ->> 'normalized_status')) STORED,
   raw_status         text        GENERATED ALWAYS AS (raw ->> 'raw_status') STORED,
@@ -60,7 +60,7 @@ COMMENT ON COLUMN tickets.inc.geog IS 'geom as geography, GiST-indexed, for dist
 COMMENT ON COLUMN tickets.inc.ingested_at IS 'When this version of the row was written.';
 
 CREATE TABLE tickets.crq (
-  ticket_id   text COLLATE "C" PRIMARY KEY,
+  ticket_id   text PRIMARY KEY,
   raw         jsonb NOT NULL,
   ingested_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT crq_raw_is_object CHECK (jsonb_typeof(raw) = 'object'),

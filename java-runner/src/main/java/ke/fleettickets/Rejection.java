@@ -24,7 +24,8 @@ record Rejection(Long line, String reason) {
     /** @return the rejection, or null when the error is not about the file's content */
     static Rejection of(SQLException e) {
         String state = e.getSQLState();
-        if (state == null || !(state.startsWith("FT") || BAD_INPUT.contains(state))) {
+        // FT004/FT005 are the caller's mistakes, not the file's: those stay failures
+        if (state == null || !(HEADER.contains(state) || BAD_INPUT.contains(state))) {
             return null;
         }
         ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
