@@ -1,0 +1,270 @@
+package ke.fleettickets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import ke.fleettickets.testing.TestDatabase;
+
+/** The runner's --inc-csv job against a real database: what a user of the CLI sees. */
+class IngestCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private TestDatabase.Database db;
+
+    @BeforeEach
+    void freshDatabase() {
+        db = TestDatabase.get().freshDatabase();
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        return runWith(Map.of("DATABASE_URL", db.url()), args);
+    }
+
+    private static Run runWith(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path file(String name, String text) throws IOException {
+        return file(name, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Path file(String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    private List<String> column(String sql) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        }
+    }
+
+    private String one(String sql) throws SQLException {
+        List<String> values = column(sql);
+        assertEquals(1, values.size(), sql);
+        return values.get(0);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            b.writeBytes(p);
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    void crlfBomAndQuotedLineBreaksLoadThroughTheRunner() throws Exception {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        Path f = file("20260625T080000.csv", concat(bom, ("Ticket_ID,Region,location_name\r\n"
+                + "inc1, Nairobi ,\"Ngong Rd,\r\nKilimani\"\r\n"
+                + "INC2,Kisumu,Oginga Odinga St\r\n").getBytes(StandardCharsets.UTF_8)));
+
+        Run r = run("--inc-csv", f.toString(), "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("20260625T080000.csv"), r.out());
+        assertTrue(r.out().contains("2 new"), r.out());
+        assertEquals(List.of("INC1|nairobi|Ngong Rd,\r\nKilimani", "INC2|kisumu|Oginga Odinga St"),
+                column("SELECT ticket_id || '|' || region || '|' || location_name FROM tickets.inc ORDER BY 1"));
+        assertEquals("applied|manual|20260625T080000.csv", one(
+                "SELECT outcome || '|' || mode || '|' || file_key FROM tickets.file_ledger"));
+    }
+
+    @Test
+    void theLedgerRecordsTheFilesMd5AsItsEtag() throws Exception {
+        Path f = file("a.csv", "ticket_id\nINC1\n");
+        run("--inc-csv", f.toString(), "--apply");
+        assertEquals(one("SELECT md5(convert_to(E'ticket_id\\nINC1\\n', 'UTF8'))"),
+                one("SELECT etag FROM tickets.file_ledger"));
+    }
+
+    @Test
+    void aDryRunChangesNothing() throws Exception {
+        Path f = file("20260625T080000.csv", "ticket_id,normalized_status\nINC1,open\nINC2,closed\n");
+        String before = one("SELECT tests.state()");
+
+        Run r = run("--inc-csv", f.toString());
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("dry run"), r.out());
+        assertTrue(r.out().contains("2 new"), "the dry run says what it would do: " + r.out());
+        assertEquals(before, one("SELECT tests.state()"));
+        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"));
+    }
+
+    @Test
+    void theSameFileTwiceRewritesNoRow() throws Exception {
+        Path f = file("20260625T080000.csv", "ticket_id,normalized_status,source_updated_at\n"
+                + "INC1,open,2026-06-25 08:00:00\nINC2,closed,2026-06-25 08:00:00\n");
+        assertEquals(ExitCode.OK, run("--inc-csv", f.toString(), "--apply").exit());
+        List<String> versions = column("SELECT ticket_id || ':' || xmin FROM tickets.inc ORDER BY 1");
+
+        Run again = run("--inc-csv", f.toString(), "--apply");
+
+        assertEquals(ExitCode.OK, again.exit(), again.err());
+        assertTrue(again.out().contains("2 unchanged"), again.out());
+        assertEquals(versions, column("SELECT ticket_id || ':' || xmin FROM tickets.inc ORDER BY 1"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            no ticket_id column      | id,region\\nINC1,Nairobi\\n                  | line 1 | ticket_id
+            duplicated header name   | ticket_id,Region,region \\nINC1,a,b\\n       | line 1 | more than once
+            unterminated quote       | ticket_id,region\\nINC1,Nairobi\\nINC2,"Kis\\n | line 4 | unterminated CSV quoted field
+            more fields than header  | ticket_id,region\\nINC1,Nairobi,x\\n         | line 2 | extra data
+            unterminated header quote| ticket_id,"region\\nINC1,Nairobi\\n          | line 1 | unterminated quoted field
+            """)
+    void aBadFileIsRejectedWholeWithOneLineNamingFileLineAndReason(String what, String csv, String line, String reason)
+            throws Exception {
+        Path good = file("20260625T080000.csv", "ticket_id\nINC0\n");
+        Path bad = file("20260625T082000.csv", csv.replace("\\n", "\n"));
+        Path after = file("20260625T084000.csv", "ticket_id\nINC9\n");
+
+        Run r = run("--inc-csv", good.toString(), bad.toString(), after.toString(), "--apply");
+
+        assertEquals(ExitCode.REJECTED_INPUT, r.exit(), what + ": " + r.out() + r.err());
+        List<String> errLines = r.err().lines().toList();
+        assertEquals(1, errLines.size(), r.err());
+        assertTrue(errLines.get(0).startsWith("fleettickets: rejected " + bad), r.err());
+        assertTrue(errLines.get(0).contains(line + ": "), r.err());
+        assertTrue(errLines.get(0).contains(reason), r.err());
+        assertEquals(List.of("INC0", "INC9"), column("SELECT ticket_id FROM tickets.inc ORDER BY 1"),
+                "nothing of the bad file is applied; the files around it are");
+        assertEquals("rejected|" + line.substring(5), one("SELECT outcome || '|' || error_line FROM tickets.file_ledger "
+                + "WHERE file_key = '20260625T082000.csv'"));
+        assertEquals("0", one("SELECT count(*) FROM tickets.staged_file"));
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsRejected() throws Exception {
+        Path bad = file("20260625T082000.csv", concat("ticket_id,region\nINC1,".getBytes(StandardCharsets.UTF_8),
+                new byte[] {(byte) 0xE9, 'l', 'd', 'o', 'r', 'e', 't', '\n'}));
+        Path badHeader = file("20260625T083000.csv", new byte[] {'t', 'i', 'c', 'k', 'e', 't', '_', 'i', 'd', ',',
+                (byte) 0xFF, '\n', 'I', 'N', 'C', '1', ',', 'x', '\n'});
+
+        Run r = run("--inc-csv", bad.toString(), badHeader.toString(), "--apply");
+
+        assertEquals(ExitCode.REJECTED_INPUT, r.exit());
+        List<String> errLines = r.err().lines().toList();
+        assertEquals(2, errLines.size(), r.err());
+        assertTrue(errLines.get(0).contains("line 2: invalid byte sequence for encoding \"UTF8\""), r.err());
+        assertTrue(errLines.get(1).contains("line 1: header is not valid UTF-8"), r.err());
+        assertEquals("0", one("SELECT count(*) FROM tickets.inc"));
+        assertEquals("2", one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'rejected'"));
+    }
+
+    @Test
+    void aHostileHeaderNameIsJustData() throws Exception {
+        Path f = file("20260625T080000.csv",
+                "ticket_id,\"x\"\";DROP TABLE tickets.inc;--\",region\nINC1,boom,Nairobi\n");
+
+        Run r = run("--inc-csv", f.toString(), "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertEquals("boom", one("SELECT raw ->> 'x\";drop table tickets.inc;--' FROM tickets.inc"));
+        assertEquals("x\";drop table tickets.inc;--", one("SELECT extra_columns[1] FROM tickets.file_ledger"));
+    }
+
+    @Test
+    void zeroByteAndHeaderOnlyFilesAreAppliedEmpty() throws Exception {
+        Path zero = file("20260625T080000.csv", new byte[0]);
+        Path headerOnly = file("20260625T082000.csv", "ticket_id,region");
+
+        Run r = run("--inc-csv", zero.toString(), headerOnly.toString(), "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertEquals(List.of("applied|0", "applied|0"),
+                column("SELECT outcome || '|' || rows_read FROM tickets.file_ledger ORDER BY ledger_id"));
+    }
+
+    @Test
+    void filesAreIngestedOldestFirstByName() throws Exception {
+        Path newer = file("20260625T082000.csv", "ticket_id,normalized_status\nINC1,closed\n");
+        Path older = file("20260625T080000.csv", "ticket_id,normalized_status\nINC1,open\n");
+
+        Run r = run("--inc-csv", newer.toString(), older.toString(), "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertEquals("closed", one("SELECT normalized_status FROM tickets.inc"));
+        assertEquals(List.of("20260625T080000.csv", "20260625T082000.csv"),
+                column("SELECT file_key FROM tickets.file_ledger ORDER BY ledger_id"));
+    }
+
+    @Test
+    void keyRecordsTheFileUnderTheNameGiven() throws Exception {
+        Path f = file("fixed.csv", "ticket_id\nINC1\n");
+
+        Run r = run("--inc-csv", f.toString(), "--key", "automations/inc/changes/20260625T080000.csv", "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertEquals("automations/inc/changes/20260625T080000.csv", one("SELECT file_key FROM tickets.file_ledger"));
+        assertEquals("automations/inc/changes/20260625T080000.csv",
+                one("SELECT metadata ->> 'source_max_key' FROM tickets.import_meta"));
+    }
+
+    @Test
+    void usageAndConfigurationErrorsExitTwoWithOneLine() throws Exception {
+        Path f = file("a.csv", "ticket_id\nINC1\n");
+        List<Run> runs = List.of(
+                runWith(Map.of(), "--inc-csv", f.toString()),
+                runWith(Map.of("DATABASE_URL", "mysql://x"), "--inc-csv", f.toString()),
+                run("--inc-csv", dir.resolve("missing.csv").toString()),
+                run("--no-such-flag"),
+                run());
+        for (Run r : runs) {
+            assertEquals(ExitCode.USAGE, r.exit(), r.err());
+            assertTrue(r.err().startsWith("fleettickets: "), r.err());
+        }
+        assertTrue(runs.get(0).err().contains("DATABASE_URL"), runs.get(0).err());
+        assertTrue(runs.get(2).err().contains("missing.csv"), runs.get(2).err());
+        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"));
+    }
+
+    @Test
+    void anUnreachableDatabaseExitsFourAndNeverPrintsThePassword() throws Exception {
+        Path f = file("a.csv", "ticket_id\nINC1\n");
+
+        Run r = runWith(Map.of("DATABASE_URL", "postgres://u:s3cret@127.0.0.1:1/db"), "--inc-csv", f.toString());
+
+        assertEquals(ExitCode.INFRASTRUCTURE, r.exit());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("127.0.0.1:1"), r.err());
+        assertFalse((r.out() + r.err()).contains("s3cret"));
+    }
+}
