@@ -17,6 +17,7 @@ DECLARE
   v_values    text;     -- the matching value expressions
   v_ticket    text;     -- the staging column holding ticket_id
   v_alarm     text;     -- the staging column holding is_alarm, if any
+  v_updated   text;     -- the staging column holding source_updated_at, if any
   v_row_text  text;     -- expression re-serializing a row as CSV (for rejected rows)
   v_extra     text[];
   v_counts    record;
@@ -53,9 +54,10 @@ BEGIN
                       END, ', ' ORDER BY h.pos) FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'ticket_id'),
            coalesce(max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'is_alarm'), 'NULL::text'),
+           coalesce(max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'source_updated_at'), 'NULL::text'),
            string_agg(format('tickets.csv_field(s.%I)', 'c' || h.pos), ', ' ORDER BY h.pos),
            coalesce(array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.name IS NULL), '{}')
-      INTO v_keys, v_values, v_ticket, v_alarm, v_row_text, v_extra
+      INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_extra
       FROM unnest(v_staged.columns) WITH ORDINALITY AS h(name, pos)
       LEFT JOIN tickets.contract_column AS c ON c.name = h.name;
 
@@ -65,7 +67,7 @@ BEGIN
     -- COPY holds its rows in file order, so ctid order is line order.
     EXECUTE format($sql$
       WITH classified AS MATERIALIZED (
-        SELECT line, tid, raw, row_text,
+        SELECT line, tid, raw, row_text, updated_at,
                CASE WHEN tid LIKE 'EXPORT STOPPED%%' THEN 'sentinel'
                     WHEN tid IS NULL THEN 'rejected'
                     WHEN is_alarm THEN 'alarm'
@@ -74,6 +76,7 @@ BEGIN
           FROM (SELECT row_number() OVER (ORDER BY s.ctid) + 1 AS line,
                        upper(tickets.clean(%1$s)) AS tid,
                        tickets.parse_bool(%2$s) IS TRUE AS is_alarm,
+                       tickets.eat_ts(%6$s) AS updated_at,
                        jsonb_strip_nulls(jsonb_object($2, ARRAY[%3$s]::text[])) AS raw,
                        CASE WHEN tickets.clean(%1$s) IS NULL THEN array_to_string(ARRAY[%4$s], ',') END AS row_text
                   FROM staging.%5$I AS s) AS src
@@ -85,13 +88,13 @@ BEGIN
       ),
       latest AS (
         -- Byte order is enough to group a ticket's rows, and much cheaper than the locale's.
-        SELECT DISTINCT ON (tid COLLATE "C") tid, raw, tickets.eat_ts(raw ->> 'source_updated_at') AS updated_at
+        SELECT DISTINCT ON (tid COLLATE "C") tid, raw, updated_at
           FROM classified
          WHERE kind = 'row'
          ORDER BY tid COLLATE "C", updated_at DESC NULLS LAST, line DESC
       ),
       target AS MATERIALIZED (
-        SELECT l.tid, l.raw, l.updated_at, tickets.feed_point(l.raw) AS feed_geom,
+        SELECT l.tid, l.raw, l.updated_at,
                CASE WHEN i.ticket_id IS NULL THEN 'insert'
                     WHEN l.updated_at < i.source_updated_at THEN 'stale'
                     WHEN l.raw = i.raw THEN 'unchanged'
@@ -103,8 +106,7 @@ BEGIN
       inserted AS (
         INSERT INTO tickets.inc (ticket_id, raw, geom, geo_source)
         SELECT tid, raw, feed_geom, CASE WHEN feed_geom IS NOT NULL THEN 'feed' END
-          FROM target
-         WHERE action = 'insert'
+          FROM (SELECT tid, raw, tickets.feed_point(raw) AS feed_geom FROM target WHERE action = 'insert') AS n
         RETURNING 1
       ),
       updated AS (
@@ -114,8 +116,8 @@ BEGIN
                geom = coalesce(g.feed_geom, t.geom),
                geo_source = CASE WHEN g.feed_geom IS NOT NULL THEN 'feed' ELSE t.geo_source END,
                ingested_at = now()
-          FROM target AS g
-         WHERE g.action = 'update' AND t.ticket_id = g.tid
+          FROM (SELECT tid, raw, tickets.feed_point(raw) AS feed_geom FROM target WHERE action = 'update') AS g
+         WHERE t.ticket_id = g.tid
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM classified)                          AS rows_read,
@@ -129,7 +131,7 @@ BEGIN
              (SELECT count(*) FROM classified WHERE kind = 'row')
                - (SELECT count(*) FROM target)                          AS duplicates,
              (SELECT max(updated_at) FROM target WHERE action IN ('insert', 'update')) AS max_updated_at
-      $sql$, v_ticket, v_alarm, v_values, v_row_text, v_staged.staging_table)
+      $sql$, v_ticket, v_alarm, v_values, v_row_text, v_staged.staging_table, v_updated)
     INTO v_counts
     USING v_ledger.ledger_id, v_keys;
   END IF;

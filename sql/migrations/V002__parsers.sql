@@ -62,10 +62,11 @@ CREATE FUNCTION tickets.eat_ts(p_value text) RETURNS timestamptz
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
 BEGIN
+  -- [0-9] in the C collation: \d asks the locale about every character, which costs.
   RETURN CASE
-    WHEN p_value ~ '^\d{4}-[01]\d-[0-3]\d[ T][0-2]\d:[0-5]\d:[0-5]\d(\.\d{1,9})?$'
+    WHEN p_value COLLATE "C" ~ '^[0-9]{4}-[01][0-9]-[0-3][0-9][ T][0-2][0-9]:[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?$'
     THEN tickets.eat_ts_checked(p_value)
-    WHEN p_value ~ '^\s*\d{4}-[01]\d-[0-3]\d[ T][0-2]\d:[0-5]\d:[0-5]\d(\.\d{1,9})?\s*$'
+    WHEN p_value COLLATE "C" ~ '^\s*[0-9]{4}-[01][0-9]-[0-3][0-9][ T][0-2][0-9]:[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?\s*$'
     THEN tickets.eat_ts_checked(btrim(p_value, E' \t\r\n'))
   END;
 END;
@@ -78,7 +79,7 @@ optional fraction, surrounding blanks ignored. Anything else, or an impossible d
 CREATE FUNCTION tickets.parse_minutes(p_value text) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE
-  WHEN p_value ~ '^[ \t]*(\d{1,9}(\.\d*)?|\.\d+)[ \t]*$'
+  WHEN p_value COLLATE "C" ~ '^[ \t]*([0-9]{1,9}(\.[0-9]*)?|\.[0-9]+)[ \t]*$'
   THEN round(btrim(p_value, E' \t')::numeric)::integer
 END;
 
@@ -88,7 +89,7 @@ COMMENT ON FUNCTION tickets.parse_minutes(text) IS
 CREATE FUNCTION tickets.parse_degrees(p_value text, p_limit integer) RETURNS double precision
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE
-  WHEN p_value !~ '^[ \t]*[+-]?(\d{1,3}(\.\d*)?|\.\d+)[ \t]*$' THEN NULL
+  WHEN p_value COLLATE "C" !~ '^[ \t]*[+-]?([0-9]{1,3}(\.[0-9]*)?|\.[0-9]+)[ \t]*$' THEN NULL
   WHEN abs(btrim(p_value, E' \t')::numeric) > p_limit OR btrim(p_value, E' \t')::numeric = 0 THEN NULL
   ELSE btrim(p_value, E' \t')::double precision
 END;
