@@ -2,7 +2,15 @@
 --   tickets    the ingested data, the file ledger and the ingest functions
 --   reporting  read APIs for the map and dashboards
 --   staging    one UNLOGGED table per file being loaded; dropped once ingested
-CREATE EXTENSION IF NOT EXISTS postgis;
+-- Created only when missing: a managed server may have it already (and IF NOT EXISTS
+-- would print a notice on every fresh migrate).
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'postgis') THEN
+    CREATE EXTENSION postgis;
+  END IF;
+END;
+$$;
 
 CREATE SCHEMA IF NOT EXISTS tickets;
 CREATE SCHEMA IF NOT EXISTS reporting;
