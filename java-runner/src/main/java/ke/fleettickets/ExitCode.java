@@ -11,6 +11,7 @@ package ke.fleettickets;
  *       processed.</li>
  *   <li>{@link #INFRASTRUCTURE} 4: the database is unreachable, a file could not be read,
  *       or SQL failed unexpectedly. Files committed before the failure stay committed.</li>
+ *   <li>{@link #LOCKED} 5: another run holds the one-writer lock; this one did nothing.</li>
  * </ul>
  */
 public final class ExitCode {
@@ -18,6 +19,7 @@ public final class ExitCode {
     public static final int USAGE = 2;
     public static final int REJECTED_INPUT = 3;
     public static final int INFRASTRUCTURE = 4;
+    public static final int LOCKED = 5;
 
     private ExitCode() {
     }

@@ -2,6 +2,8 @@ package ke.fleettickets;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 
@@ -30,10 +32,30 @@ final class FailureReport implements IExecutionExceptionHandler, IParameterExcep
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
-        PrintWriter err = cli.getErr();
+        boolean json = cli.getCommand() instanceof IngestCommand ingest && ingest.format() == RunReport.Format.JSON;
+        int exit = report(e, json ? new PrintWriter(java.io.Writer.nullWriter()) : cli.getErr());
+        if (json) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("event", "error");
+            event.put("exit", exit);
+            event.put("message", lastLine);
+            cli.getErr().println(Json.object(event));
+            cli.getErr().flush();
+        }
+        return exit;
+    }
+
+    /** The last line printed (or, for --log-format json, to be printed as an event). */
+    private String lastLine;
+
+    private int report(Exception e, PrintWriter err) {
         if (e instanceof UsageException) {
             print(err, e.getMessage());
             return ExitCode.USAGE;
+        }
+        if (e instanceof LockedException) {
+            print(err, e.getMessage());
+            return ExitCode.LOCKED;
         }
         if (e instanceof InfrastructureException) {
             print(err, e.getMessage());
@@ -53,8 +75,9 @@ final class FailureReport implements IExecutionExceptionHandler, IParameterExcep
         return ExitCode.INFRASTRUCTURE;
     }
 
-    private static void print(PrintWriter err, String line) {
-        err.println(PREFIX + OneLine.of(line));
+    private void print(PrintWriter err, String line) {
+        lastLine = OneLine.of(line);
+        err.println(PREFIX + lastLine);
         err.flush();
     }
 }

@@ -5,8 +5,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,8 +20,8 @@ final class FileBytes implements Closeable {
     private final DigestInputStream in;
     private String etag;
 
-    FileBytes(Path path) throws IOException {
-        this.in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(path), BUFFER_BYTES), md5());
+    FileBytes(InputStream source) {
+        this.in = new DigestInputStream(new BufferedInputStream(source, BUFFER_BYTES), md5());
     }
 
     /** The bytes not yet read. Closing it leaves the file open, for {@link #etag()}. */

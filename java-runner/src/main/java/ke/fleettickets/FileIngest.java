@@ -33,19 +33,22 @@ final class FileIngest {
     private final Connection connection;
     private final TicketsSql sql;
     private final boolean apply;
+    /** The ledger mode of an applied run: manual (local files), apply or reseed (the bucket). */
+    private final String appliedMode;
     /** What was being done when a failure struck, for the one line that reports it. */
     private String step;
 
-    FileIngest(Connection connection, boolean apply) {
+    FileIngest(Connection connection, boolean apply, String appliedMode) {
         this.connection = connection;
         this.sql = new TicketsSql(connection);
         this.apply = apply;
+        this.appliedMode = appliedMode;
     }
 
-    Outcome ingest(InputFile file) {
+    Outcome ingest(ChangeFile file) {
         long started = System.nanoTime();
         step = "opening it";
-        try (FileBytes bytes = new FileBytes(file.path())) {
+        try (FileBytes bytes = new FileBytes(file.open())) {
             Rejection rejection;
             try {
                 IngestResult result = load(file, bytes);
@@ -68,7 +71,7 @@ final class FileIngest {
             connection.rollback();
             if (apply) {
                 step = "reading it";
-                String etag = bytes.etag();
+                String etag = etag(file, bytes);
                 step = "tickets.record_rejected_file";
                 sql.recordRejectedFile(file.key(), rejection.reason(), rejection.line(), etag,
                         file.sizeBytes(), mode());
@@ -78,11 +81,11 @@ final class FileIngest {
         } catch (SQLException e) {
             throw failure(file, e);
         } catch (IOException e) {
-            throw new InfrastructureException(file.path() + ": failed while " + step + ": " + OneLine.of(e), e);
+            throw new InfrastructureException(file.label() + ": failed while " + step + ": " + OneLine.of(e), e);
         }
     }
 
-    private IngestResult load(InputFile file, FileBytes bytes) throws IOException, SQLException, FileRejected {
+    private IngestResult load(ChangeFile file, FileBytes bytes) throws IOException, SQLException, FileRejected {
         step = "reading its header";
         HeaderLine header = HeaderLine.read(bytes.stream());
         step = "tickets.create_staging";
@@ -94,16 +97,21 @@ final class FileIngest {
                     new SequenceInputStream(new ByteArrayInputStream(header.bytes()), bytes.stream()));
         }
         step = "reading it";
-        String etag = bytes.etag();
+        String etag = etag(file, bytes);
         step = "tickets.ingest_from_staging";
         return sql.ingestFromStaging(file.key(), etag, file.sizeBytes(), mode());
     }
 
     private String mode() {
-        return apply ? "manual" : "dry_run";
+        return apply ? appliedMode : "dry_run";
     }
 
-    private InfrastructureException failure(InputFile file, SQLException e) {
+    /** The bucket's ETag when the source has one (a multipart ETag is no MD5), else the MD5. */
+    private static String etag(ChangeFile file, FileBytes bytes) throws IOException {
+        return file.knownEtag() != null ? file.knownEtag() : bytes.etag();
+    }
+
+    private InfrastructureException failure(ChangeFile file, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = e.getMessage();
         ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
@@ -120,7 +128,7 @@ final class FileIngest {
             }
         }
         String hint = UNMIGRATED.contains(state) ? "; is the database migrated? run: fleettickets migrate" : "";
-        return new InfrastructureException(file.path() + ": " + step + " failed: " + OneLine.of(message)
+        return new InfrastructureException(file.label() + ": " + step + " failed: " + OneLine.of(message)
                 + (state.isEmpty() ? "" : " [SQLSTATE " + state + "]") + hint, e);
     }
 }

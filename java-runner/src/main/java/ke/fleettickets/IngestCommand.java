@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,26 +14,35 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The root command: ingests local INC change files, oldest first, one transaction each. */
+/**
+ * The root command: drains the bucket's change stream (--from-bucket) or ingests local
+ * files (--inc-csv), oldest first, one transaction per file, one run at a time.
+ */
 @Command(name = "fleettickets",
         mixinStandardHelpOptions = true,
         version = "fleettickets 0.1.0",
         description = {
             "Ingests the INC ticket change stream (CSV files) into PostgreSQL.",
-            "Without --apply it is a dry run: every file is loaded and checked, then rolled back.",
-            "The database comes from the environment variable DATABASE_URL."
+            "Without --apply it is a dry run: every file is loaded and checked, then rolled back;",
+            "nothing changes in the database or the bucket.",
+            "The database comes from DATABASE_URL, the bucket from the RUSTFS_* variables."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:every file ingested",
+            "0:done",
             "2:usage or configuration error",
             "3:at least one file rejected, the rest processed",
-            "4:database unreachable, I/O failure, unexpected SQL error"
+            "4:database or S3 unreachable, I/O failure, unexpected SQL error",
+            "5:another fleettickets run holds the lock"
         })
 final class IngestCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = "--from-bucket",
+            description = "Drain automations/inc/changes/ of the bucket: ingest new files, then move them to processed/ (or rejected/).")
+    private boolean fromBucket;
 
     @Option(names = "--inc-csv", arity = "1..*", paramLabel = "FILE",
             description = "Local INC change files; ingested in byte order of their names.")
@@ -40,12 +51,20 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--apply", description = "Commit the changes (otherwise a dry run).")
     private boolean apply;
 
+    @Option(names = "--reseed",
+            description = "With --from-bucket: ingest every file under changes/ again, whatever the ledger says (bucket cutover).")
+    private boolean reseed;
+
     @Option(names = "--key", paramLabel = "KEY",
-            description = "Ledger key to record for the one file given (default: its base name).")
+            description = "Ledger key to record for the one --inc-csv file given (default: its base name).")
     private String key;
 
     @Option(names = "--quiet", description = "Print only errors and the closing summary line.")
     private boolean quiet;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json: one JSON object per line, for log collectors.")
+    private String logFormat;
 
     private final Settings settings;
 
@@ -53,38 +72,81 @@ final class IngestCommand implements Callable<Integer> {
         this.settings = settings;
     }
 
+    RunReport.Format format() {
+        return "json".equalsIgnoreCase(logFormat) ? RunReport.Format.JSON : RunReport.Format.TEXT;
+    }
+
     @Override
     public Integer call() {
-        if (files == null || files.isEmpty()) {
-            throw new ParameterException(spec.commandLine(),
-                    "nothing to do: give --inc-csv FILE... or a command (migrate, generate)");
+        boolean local = files != null && !files.isEmpty();
+        if (local == fromBucket) {
+            throw usage(local ? "give either --from-bucket or --inc-csv FILE..., not both"
+                    : "nothing to do: give --from-bucket, --inc-csv FILE... or a command (migrate, generate)");
         }
-        if (key != null && files.size() != 1) {
-            throw new ParameterException(spec.commandLine(), "--key needs exactly one --inc-csv file");
+        if (!"text".equalsIgnoreCase(logFormat) && !"json".equalsIgnoreCase(logFormat)) {
+            throw usage("--log-format is text or json, not " + logFormat);
+        }
+        if (reseed && !fromBucket) {
+            throw usage("--reseed goes with --from-bucket");
+        }
+        if (key != null && (!local || files.size() != 1)) {
+            throw usage("--key needs exactly one --inc-csv file");
         }
         if (key != null && key.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "--key must not be blank");
+            throw usage("--key must not be blank");
         }
-        List<InputFile> inputs = InputFile.resolve(files, key);
+        List<InputFile> inputs = local ? InputFile.resolve(files, key) : List.of();
+        BucketSettings bucketSettings = fromBucket ? settings.bucket() : null;
         DatabaseUrl url = settings.databaseUrl();
 
         long started = System.nanoTime();
         RunReport report = new RunReport(spec.commandLine().getOut(), spec.commandLine().getErr(),
-                !apply, quiet, inputs.size());
+                !apply, quiet, format());
+        // Building the S3 client is most of a no-op run's start-up: do it while the database connects.
+        CompletableFuture<Bucket> bucketClient = fromBucket
+                ? CompletableFuture.supplyAsync(() -> new Bucket(bucketSettings)) : null;
         try (Connection connection = Database.connect(url)) {
-            FileIngest ingest = new FileIngest(connection, apply);
-            for (InputFile file : inputs) {
-                FileIngest.Outcome outcome = ingest.ingest(file);
-                if (outcome instanceof FileIngest.Ingested done) {
-                    report.ingested(file, done.result(), done.millis());
-                } else if (outcome instanceof FileIngest.Rejected rejected) {
-                    report.rejected(file, rejected.rejection());
+            lock(connection, url);
+            if (fromBucket) {
+                try (Bucket bucket = bucketClient.join()) {
+                    new BucketDrain(connection, bucket, apply, reseed, report).run();
+                }
+            } else {
+                report.expect(inputs.size());
+                FileIngest ingest = new FileIngest(connection, apply, "manual");
+                for (InputFile file : inputs) {
+                    FileIngest.Outcome outcome = ingest.ingest(file);
+                    if (outcome instanceof FileIngest.Ingested done) {
+                        report.ingested(file, done.result(), done.millis());
+                    } else if (outcome instanceof FileIngest.Rejected rejected) {
+                        report.rejected(file, rejected.rejection().describe());
+                    }
                 }
             }
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         } catch (SQLException e) {
-            // only close() throws this; every file is already committed or rolled back
+            throw new InfrastructureException("database failed at " + url.where() + ": " + OneLine.of(e.getMessage())
+                    + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]"), e);
         }
         report.finish((System.nanoTime() - started) / 1_000_000);
         return report.anyRejected() ? ExitCode.REJECTED_INPUT : ExitCode.OK;
+    }
+
+    /** One writer: a second run exits at once rather than queueing behind the first. */
+    private static void lock(Connection connection, DatabaseUrl url) throws SQLException {
+        TicketsSql sql = new TicketsSql(connection);
+        boolean locked = sql.tryRunnerLock();
+        if (!locked) {
+            String holder = sql.runnerLockHolder();
+            connection.rollback();
+            throw new LockedException("another fleettickets run holds the lock on " + url.where()
+                    + (holder == null ? "" : ": " + holder) + "; this run did nothing");
+        }
+        connection.commit();  // the lock is the session's, not the transaction's
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 }

@@ -1,6 +1,7 @@
 package ke.fleettickets;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,11 +11,27 @@ import java.util.Comparator;
 import java.util.List;
 
 /** A local CSV file to ingest, with the ledger key it is recorded under. */
-record InputFile(Path path, String key, long sizeBytes) {
+record InputFile(Path path, String key, long sizeBytes) implements ChangeFile {
 
     /** The file's base name; the default key, and how progress lines name it. */
-    String name() {
+    @Override
+    public String name() {
         return path.getFileName().toString();
+    }
+
+    @Override
+    public String label() {
+        return path.toString();
+    }
+
+    @Override
+    public String knownEtag() {
+        return null;
+    }
+
+    @Override
+    public InputStream open() throws IOException {
+        return Files.newInputStream(path);
     }
 
     /**

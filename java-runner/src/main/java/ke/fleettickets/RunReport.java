@@ -1,20 +1,28 @@
 package ke.fleettickets;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What a run tells its operator: one line per file on stdout, one line per rejected file
  * on stderr, and a closing line with the totals. In a dry run every stdout line says so.
+ * With {@code --log-format json} every line is one JSON object instead, for log collectors.
  */
 final class RunReport {
+
+    enum Format { TEXT, JSON }
+
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean dryRun;
     private final boolean quiet;
-    private final int fileCount;
+    private final Format format;
 
+    private int fileCount;
     private int files;
     private int rejectedFiles;
+    private int archivedOnly;
     private long rowsRead;
     private long inserted;
     private long updated;
@@ -23,15 +31,20 @@ final class RunReport {
     private long alarm;
     private long rejectedRows;
 
-    RunReport(PrintWriter out, PrintWriter err, boolean dryRun, boolean quiet, int fileCount) {
+    RunReport(PrintWriter out, PrintWriter err, boolean dryRun, boolean quiet, Format format) {
         this.out = out;
         this.err = err;
         this.dryRun = dryRun;
         this.quiet = quiet;
-        this.fileCount = fileCount;
+        this.format = format;
     }
 
-    void ingested(InputFile file, IngestResult r, long millis) {
+    /** How many files the run will go through, for the [i/n] of progress lines. */
+    void expect(int count) {
+        fileCount = count;
+    }
+
+    void ingested(ChangeFile file, IngestResult r, long millis) {
         files++;
         rowsRead += r.rowsRead();
         inserted += r.inserted();
@@ -43,9 +56,24 @@ final class RunReport {
         if (quiet) {
             return;
         }
-        StringBuilder line = new StringBuilder(prefix())
-                .append('[').append(files).append('/').append(fileCount).append("] ")
-                .append(file.name()).append("  ")
+        if (format == Format.JSON) {
+            Map<String, Object> event = event("file", file);
+            event.put("rows", r.rowsRead());
+            event.put("new", r.inserted());
+            event.put("updated", r.updated());
+            event.put("unchanged", r.unchanged());
+            event.put("stale", r.stale());
+            event.put("alarm", r.alarm());
+            event.put("rejected_rows", r.rejectedRows());
+            event.put("truncated", r.truncated());
+            event.put("late", r.late());
+            event.put("extra_columns", r.extraColumns());
+            event.put("ledger_id", r.ledgerId());
+            event.put("ms", millis);
+            out.println(Json.object(event));
+            return;
+        }
+        StringBuilder line = new StringBuilder(prefix()).append(progress()).append(file.name()).append("  ")
                 .append(rows(r.rowsRead(), "")).append(": ")
                 .append(counts(r.inserted(), r.updated(), r.unchanged(), r.stale(), r.alarm(), r.rejectedRows()));
         if (r.truncated()) {
@@ -60,10 +88,50 @@ final class RunReport {
         out.println(line.append(", ").append(millis).append(" ms"));
     }
 
-    void rejected(InputFile file, Rejection rejection) {
+    void rejected(ChangeFile file, String reason) {
         files++;
         rejectedFiles++;
-        err.println("fleettickets: rejected " + file.path() + ": " + rejection.describe());
+        if (format == Format.JSON) {
+            Map<String, Object> event = event("rejected", file);
+            event.put("reason", reason);
+            err.println(Json.object(event));
+            return;
+        }
+        err.println("fleettickets: " + (dryRun ? "dry run: would reject " : "rejected ") + file.label() + ": " + reason);
+    }
+
+    /** A file whose ingest was done by an earlier run: only its move was left (or a plan to). */
+    void moved(ChangeFile file, String to, String why) {
+        files++;
+        archivedOnly++;
+        if (quiet) {
+            return;
+        }
+        if (format == Format.JSON) {
+            Map<String, Object> event = event("moved", file);
+            event.put("to", to);
+            event.put("why", why);
+            out.println(Json.object(event));
+            return;
+        }
+        out.println(prefix() + progress() + file.name() + "  " + (dryRun ? "would move to " : "moved to ") + to
+                + " (" + why + ")");
+    }
+
+    /** A line about the run as a whole, e.g. the listing or what was ignored. */
+    void note(String text) {
+        if (quiet) {
+            return;
+        }
+        if (format == Format.JSON) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("event", "note");
+            event.put("dry_run", dryRun);
+            event.put("message", text);
+            out.println(Json.object(event));
+            return;
+        }
+        out.println(prefix() + text);
     }
 
     boolean anyRejected() {
@@ -71,11 +139,33 @@ final class RunReport {
     }
 
     void finish(long millis) {
+        if (format == Format.JSON) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("event", "summary");
+            event.put("dry_run", dryRun);
+            event.put("files", files);
+            event.put("rejected_files", rejectedFiles);
+            event.put("moved_only", archivedOnly);
+            event.put("rows", rowsRead);
+            event.put("new", inserted);
+            event.put("updated", updated);
+            event.put("unchanged", unchanged);
+            event.put("stale", stale);
+            event.put("alarm", alarm);
+            event.put("rejected_rows", rejectedRows);
+            event.put("ms", millis);
+            out.println(Json.object(event));
+            return;
+        }
         StringBuilder line = new StringBuilder(prefix()).append("done: ")
                 .append(files).append(files == 1 ? " file, " : " files, ")
                 .append(rows(rowsRead, " read")).append(": ")
                 .append(counts(inserted, updated, unchanged, stale, alarm, rejectedRows))
                 .append(", ").append(millis).append(" ms");
+        if (archivedOnly > 0) {
+            line.append(" (").append(archivedOnly).append(archivedOnly == 1 ? " file" : " files")
+                    .append(" only moved)");
+        }
         if (rejectedFiles > 0) {
             line.append(" (").append(rejectedFiles).append(rejectedFiles == 1 ? " file" : " files")
                     .append(" rejected)");
@@ -84,6 +174,20 @@ final class RunReport {
         if (dryRun && !quiet) {
             out.println("dry run: nothing was changed; re-run with --apply to ingest these files");
         }
+    }
+
+    private Map<String, Object> event(String name, ChangeFile file) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("event", name);
+        event.put("dry_run", dryRun);
+        event.put("n", files);
+        event.put("of", fileCount);
+        event.put("key", file.key());
+        return event;
+    }
+
+    private String progress() {
+        return "[" + files + "/" + fileCount + "] ";
     }
 
     private String prefix() {

@@ -1,5 +1,7 @@
 package ke.fleettickets;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Map;
 
 /** Everything the runner takes from the environment; no other class reads it. */
@@ -13,5 +15,48 @@ final class Settings {
     /** Read on demand, so that commands without a database (generate) do not need it. */
     DatabaseUrl databaseUrl() {
         return DatabaseUrl.parse(env.get("DATABASE_URL"));
+    }
+
+    /** The RUSTFS_* variables; read only by --from-bucket. */
+    BucketSettings bucket() {
+        String endpoint = required("RUSTFS_ENDPOINT", "the S3 endpoint, e.g. https://s3.example.com");
+        URI uri;
+        try {
+            uri = new URI(endpoint);
+        } catch (URISyntaxException e) {
+            throw new UsageException("RUSTFS_ENDPOINT is not a URL: " + OneLine.of(e.getMessage()));
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new UsageException("RUSTFS_ENDPOINT must be an http:// or https:// URL with a host, e.g. https://s3.example.com");
+        }
+        String attempts = optional("FLEETTICKETS_S3_MAX_ATTEMPTS", String.valueOf(BucketSettings.DEFAULT_MAX_ATTEMPTS));
+        int maxAttempts;
+        try {
+            maxAttempts = Integer.parseInt(attempts.trim());
+        } catch (NumberFormatException e) {
+            maxAttempts = 0;
+        }
+        if (maxAttempts < 1 || maxAttempts > 20) {
+            throw new UsageException("FLEETTICKETS_S3_MAX_ATTEMPTS must be a whole number from 1 to 20, not " + attempts);
+        }
+        return new BucketSettings(uri,
+                optional("RUSTFS_REGION", BucketSettings.DEFAULT_REGION),
+                optional("RUSTFS_BUCKET", BucketSettings.DEFAULT_BUCKET),
+                required("RUSTFS_ACCESS_KEY_ID", "the S3 access key id"),
+                required("RUSTFS_SECRET_ACCESS_KEY", "the S3 secret key"),
+                maxAttempts);
+    }
+
+    private String required(String name, String what) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new UsageException(name + " is not set: it must hold " + what);
+        }
+        return value.trim();
+    }
+
+    private String optional(String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
     }
 }

@@ -7,6 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.postgresql.PGConnection;
 
@@ -68,6 +72,64 @@ final class TicketsSql {
             st.setLong(5, sizeBytes);
             st.setString(6, mode);
             return single(st).getLong(1);
+        }
+    }
+
+    /** One decision of {@code tickets.plan_bucket_files} about a listed key. */
+    record Planned(String key, String etag, long sizeBytes, String action, String reason, boolean late) {
+    }
+
+    List<Planned> planBucketFiles(List<Bucket.Listed> listing, boolean reseed) throws SQLException {
+        List<Map<String, ?>> rows = new ArrayList<>();
+        for (Bucket.Listed l : listing) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("key", l.key());
+            row.put("etag", l.etag());
+            row.put("size", l.size());
+            rows.add(row);
+        }
+        String json = "[" + String.join(",", rows.stream().map(Json::object).toList()) + "]";
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT * FROM tickets.plan_bucket_files(p_listing => ?::jsonb, p_reseed => ?)")) {
+            st.setString(1, json);
+            st.setBoolean(2, reseed);
+            List<Planned> plan = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    plan.add(new Planned(rs.getString("file_key"), rs.getString("etag"), rs.getLong("size_bytes"),
+                            rs.getString("action"), rs.getString("reason"), rs.getBoolean("late")));
+                }
+            }
+            return plan;
+        }
+    }
+
+    long recordArchived(String key, String etag, String archiveKey) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT tickets.record_archived(p_key => ?, p_etag => ?, p_archive_key => ?)")) {
+            st.setString(1, key);
+            st.setString(2, etag);
+            st.setString(3, archiveKey);
+            return single(st).getLong(1);
+        }
+    }
+
+    boolean tryRunnerLock() throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT tickets.try_runner_lock()")) {
+            return single(st).getBoolean(1);
+        }
+    }
+
+    /** Who holds the runner lock, in words, or null when nobody does any more. */
+    String runnerLockHolder() throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT pid, application_name, backend_start FROM tickets.runner_lock_holder()");
+                ResultSet rs = st.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            return "pid " + rs.getInt("pid") + " (" + rs.getString("application_name") + "), connected since "
+                    + rs.getObject("backend_start", java.time.OffsetDateTime.class);
         }
     }
 

@@ -1,0 +1,131 @@
+package ke.fleettickets;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The bucket of the change stream, as the drain needs it: list the changes folder, read
+ * an object, move one (copy, then delete), write a small text. Every failure surfaces as
+ * an {@link InfrastructureException} naming the operation and the key; throttling, 5xx
+ * answers and timeouts are retried with backoff first.
+ */
+final class Bucket implements AutoCloseable {
+    static final String CHANGES = "automations/inc/changes/";
+    static final String PROCESSED = "automations/inc/processed/";
+    static final String REJECTED = "automations/inc/rejected/";
+
+    /** One key of a listing, as S3 reports it. */
+    record Listed(String key, String etag, long size) {
+    }
+
+    private final BucketSettings settings;
+    private final S3Client s3;
+
+    Bucket(BucketSettings settings) {
+        this.settings = settings;
+        this.s3 = S3Client.builder()
+                .endpointOverride(settings.endpoint())
+                .region(Region.of(settings.region()))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey())))
+                // RustFS and S3Proxy refuse the SDK's default trailing checksums
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(60))
+                        .build())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        // exponential backoff with jitter on throttling, 5xx and I/O errors
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(settings.maxAttempts()).build())
+                        .build())
+                .build();
+    }
+
+    String bucketName() {
+        return settings.bucket();
+    }
+
+    /** Every key directly under changes/, all pages of the listing. */
+    List<Listed> listChanges() {
+        try {
+            List<Listed> keys = new ArrayList<>();
+            ListObjectsV2Request request = ListObjectsV2Request.builder()
+                    .bucket(settings.bucket()).prefix(CHANGES).delimiter("/").build();
+            for (S3Object o : s3.listObjectsV2Paginator(request).contents()) {
+                keys.add(new Listed(o.key(), o.eTag(), o.size() == null ? 0 : o.size()));
+            }
+            return keys;
+        } catch (SdkException e) {
+            throw failure("listing " + address(CHANGES), e);
+        }
+    }
+
+    /** The object's bytes as a stream; the caller reads and closes it. */
+    InputStream open(String key) {
+        try {
+            return s3.getObject(b -> b.bucket(settings.bucket()).key(key));
+        } catch (SdkException e) {
+            throw failure("reading " + address(key), e);
+        }
+    }
+
+    /** Copy, then delete: a crash in between leaves both, and the next run moves it again. */
+    void move(String from, String to) {
+        try {
+            s3.copyObject(b -> b.sourceBucket(settings.bucket()).sourceKey(from)
+                    .destinationBucket(settings.bucket()).destinationKey(to));
+        } catch (SdkException e) {
+            throw failure("copying " + address(from) + " to " + to, e);
+        }
+        try {
+            s3.deleteObject(b -> b.bucket(settings.bucket()).key(from));
+        } catch (SdkException e) {
+            throw failure("deleting " + address(from) + " (already copied to " + to + ")", e);
+        }
+    }
+
+    void putText(String key, String text) {
+        try {
+            s3.putObject(b -> b.bucket(settings.bucket()).key(key).contentType("text/plain; charset=utf-8"),
+                    RequestBody.fromString(text, StandardCharsets.UTF_8));
+        } catch (SdkException e) {
+            throw failure("writing " + address(key), e);
+        }
+    }
+
+    String address(String key) {
+        return "s3://" + settings.bucket() + "/" + key;
+    }
+
+    private InfrastructureException failure(String what, SdkException e) {
+        String status = e instanceof SdkServiceException service ? " (HTTP " + service.statusCode() + ")" : "";
+        return new InfrastructureException("S3 failed " + what + " at " + settings.endpoint() + status + ": "
+                + OneLine.of(e.getMessage()), e);
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

@@ -1,0 +1,32 @@
+package ke.fleettickets;
+
+import java.io.InputStream;
+
+/** A change file in the bucket, as listed and planned. */
+record BucketObject(Bucket bucket, String key, String etag, long sizeBytes) implements ChangeFile {
+
+    @Override
+    public String name() {
+        return key;
+    }
+
+    /** The last segment of the key: the same name under processed/ and rejected/. */
+    String baseName() {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    @Override
+    public String label() {
+        return bucket.address(key);
+    }
+
+    @Override
+    public String knownEtag() {
+        return etag;
+    }
+
+    @Override
+    public InputStream open() {
+        return bucket.open(key);
+    }
+}

@@ -1,0 +1,66 @@
+package ke.fleettickets;
+
+import java.util.Collection;
+import java.util.Map;
+
+/** Just enough JSON for one-line log events: strings, numbers, booleans, lists of those. */
+final class Json {
+    private Json() {
+    }
+
+    static String object(Map<String, ?> fields) {
+        StringBuilder b = new StringBuilder("{");
+        fields.forEach((k, v) -> {
+            if (b.length() > 1) {
+                b.append(',');
+            }
+            string(b, k);
+            b.append(':');
+            value(b, v);
+        });
+        return b.append('}').toString();
+    }
+
+    private static void value(StringBuilder b, Object v) {
+        if (v == null) {
+            b.append("null");
+        } else if (v instanceof Number || v instanceof Boolean) {
+            b.append(v);
+        } else if (v instanceof Collection<?> items) {
+            b.append('[');
+            boolean first = true;
+            for (Object item : items) {
+                if (!first) {
+                    b.append(',');
+                }
+                value(b, item);
+                first = false;
+            }
+            b.append(']');
+        } else {
+            string(b, v.toString());
+        }
+    }
+
+    private static void string(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+}
