@@ -107,7 +107,7 @@ final class Bucket implements AutoCloseable {
 
     void putText(String key, String text) {
         try {
-            s3.putObject(b -> b.bucket(settings.bucket()).key(key).contentType("text/plain; charset=utf-8"),
+            s3.putObject(b -> b.bucket(settings.bucket()).key(key).contentType("text/plain"),
                     RequestBody.fromString(text, StandardCharsets.UTF_8));
         } catch (SdkException e) {
             throw failure("writing " + address(key), e);
