@@ -36,6 +36,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new IngestCommand(settings))
                 .addSubcommand(new MigrateCommand(settings))
                 .addSubcommand(new GenerateCommand())
+                .addSubcommand(new WarmUpCommand())
                 .setOut(stdout)
                 .setErr(stderr)
                 .setExecutionExceptionHandler(failures)
