@@ -154,6 +154,11 @@ public final class Faults {
     getBytesPerSecond = bytesPerSecond;
   }
 
+  /** Whether a failure is still armed for {@code op} (not yet spent by enough calls). */
+  public synchronized boolean armed(Op op) {
+    return failures.stream().anyMatch(f -> f.op == op && f.remaining > 0);
+  }
+
   /** Calls of {@code op} the server received, failed and held ones included. */
   public int calls(Op op) {
     return calls.get(op).get();

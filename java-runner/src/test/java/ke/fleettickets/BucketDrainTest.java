@@ -1,0 +1,463 @@
+package ke.fleettickets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import ke.fleettickets.testing.Faults;
+import ke.fleettickets.testing.TestDatabase;
+import ke.fleettickets.testing.TestS3;
+
+/** {@code --from-bucket} against a real S3 server (S3Proxy, credentials checked) and a real database. */
+class BucketDrainTest {
+    private static final String CHANGES = "automations/inc/changes/";
+    private static final String PROCESSED = "automations/inc/processed/";
+    private static final String REJECTED = "automations/inc/rejected/";
+
+    private static TestS3 s3;
+    private TestDatabase.Database db;
+
+    @BeforeAll
+    static void startS3() {
+        s3 = TestS3.start();
+    }
+
+    @AfterAll
+    static void stopS3() {
+        s3.close();
+    }
+
+    @BeforeEach
+    void freshDatabaseAndEmptyBucket() {
+        s3.reset();
+        db = TestDatabase.get().freshDatabase();
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(s3.env());
+        env.put("DATABASE_URL", db.url());
+        env.put("FLEETTICKETS_S3_MAX_ATTEMPTS", "4");
+        return env;
+    }
+
+    private Run run(String... args) {
+        return runWith(env(), args);
+    }
+
+    private static Run runWith(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private List<String> column(String sql) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        }
+    }
+
+    private String one(String sql) throws SQLException {
+        List<String> values = column(sql);
+        assertEquals(1, values.size(), sql + " gave " + values);
+        return values.get(0);
+    }
+
+    private static String csv(String... ticketIds) {
+        StringBuilder b = new StringBuilder("ticket_id,normalized_status,source_updated_at\n");
+        for (String id : ticketIds) {
+            b.append(id).append(",open,2026-06-25 08:00:00\n");
+        }
+        return b.toString();
+    }
+
+    private static List<String> under(String folder) {
+        return s3.keys(folder).stream().filter(k -> !k.endsWith("/")).toList();
+    }
+
+    @Test
+    void drainsChangeFilesOldestFirstArchivesThemAndLeavesOtherKeysAlone() throws Exception {
+        s3.put(CHANGES + "20260625T084000.csv", csv("INC3"));
+        s3.put(CHANGES + "20260625T080000.csv", "ticket_id,normalized_status\nINC1,open\n");
+        s3.put(CHANGES + "20260625T082000.CSV", "ticket_id,normalized_status\nINC1,closed\n");
+        s3.put(CHANGES, "");
+        s3.put(CHANGES + "20260625T090000.csv.part", csv("INC9"));
+        s3.put(CHANGES + "_SUCCESS", "");
+        s3.put(CHANGES + "README.txt", "hello");
+        s3.put(CHANGES + "sub/20260625T090000.csv", csv("INC8"));
+        String etag = s3.etag(CHANGES + "20260625T084000.csv");
+
+        Run r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("[1/3] " + CHANGES + "20260625T080000.csv"), r.out());
+        assertTrue(r.out().contains("4 other keys left alone"), r.out());
+        assertEquals("closed", one("SELECT normalized_status FROM tickets.inc WHERE ticket_id = 'INC1'"),
+                "files are applied oldest first");
+        assertEquals(List.of("INC1", "INC3"), column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
+        assertEquals(List.of(PROCESSED + "20260625T080000.csv", PROCESSED + "20260625T082000.CSV",
+                PROCESSED + "20260625T084000.csv"), under(PROCESSED));
+        assertEquals(List.of(CHANGES + "20260625T090000.csv.part", CHANGES + "README.txt", CHANGES + "_SUCCESS",
+                CHANGES + "sub/20260625T090000.csv"), under(CHANGES));
+        assertEquals(etag, one("SELECT etag FROM tickets.file_ledger WHERE file_key LIKE '%T084000.csv'"),
+                "the ledger keeps the bucket's ETag");
+        assertEquals("3", one("SELECT count(*) FROM tickets.file_ledger WHERE mode = 'apply' AND outcome = 'applied'"
+                + " AND archive_key LIKE '" + PROCESSED + "%' AND archived_at IS NOT NULL"));
+    }
+
+    @Test
+    void aRunWithNothingNewChangesNothing() throws Exception {
+        s3.put(CHANGES + "README.txt", "hello");
+
+        Run r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("0 change files"), r.out());
+        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"));
+        assertEquals(1, s3.faults().calls(Faults.Op.LIST), "one listing");
+        assertEquals(0, s3.faults().calls(Faults.Op.GET));
+    }
+
+    @Test
+    void listingFollowsPaginationPastAThousandKeys() throws Exception {
+        for (int i = 0; i < 1005; i++) {
+            s3.put(CHANGES + String.format("0-marker-%04d.txt", i), "");
+        }
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+
+        Run r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("1 change file, 1005 other keys left alone"), r.out());
+        assertEquals("INC1", one("SELECT ticket_id FROM tickets.inc"), "the file on the second page is found");
+    }
+
+    @Test
+    void aZeroByteFileIsArchivedAndIngestsNothing() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", "");
+
+        Run r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertEquals("applied|0", one("SELECT outcome || '|' || rows_read FROM tickets.file_ledger"));
+        assertEquals(List.of(PROCESSED + "20260625T080000.csv"), under(PROCESSED));
+    }
+
+    @Test
+    void aLateFileIsStillIngestedAndRecordedAsLate() throws Exception {
+        s3.put(CHANGES + "20260625T090000.csv", csv("INC9"));
+        assertEquals(ExitCode.OK, run("--from-bucket", "--apply").exit());
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC8"));
+
+        Run r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("late"), r.out());
+        assertEquals("true", one("SELECT late::text FROM tickets.file_ledger WHERE file_key LIKE '%T080000.csv'"));
+        assertEquals(List.of("INC8", "INC9"), column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
+        assertEquals(CHANGES + "20260625T090000.csv",
+                one("SELECT metadata ->> 'source_max_key' FROM tickets.import_meta"), "the watermark does not go back");
+    }
+
+    @Test
+    void aChangedFileIsQuarantinedNeverReloaded() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+        assertEquals(ExitCode.OK, run("--from-bucket", "--apply").exit());
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1", "INC2"));
+
+        Run r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.REJECTED_INPUT, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("changed file"), r.err());
+        assertEquals(List.of("INC1"), column("SELECT ticket_id FROM tickets.inc"), "nothing of the changed file is applied");
+        assertEquals(List.of(REJECTED + "20260625T080000.csv", REJECTED + "20260625T080000.csv.error.txt"),
+                under(REJECTED));
+        assertTrue(new String(s3.get(REJECTED + "20260625T080000.csv.error.txt"), StandardCharsets.UTF_8)
+                .contains("changed file"));
+        assertEquals(List.of(), under(CHANGES));
+        assertEquals("applied,rejected", one("SELECT string_agg(outcome::text, ',' ORDER BY ledger_id) FROM tickets.file_ledger"));
+    }
+
+    @Test
+    void aRejectedFileGoesToRejectedWithItsReasonAndTheRunGoesOn() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", "ticket_id,region\nINC1,\"Nairobi\n");
+        s3.put(CHANGES + "20260625T082000.csv", csv("INC2"));
+
+        Run r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.REJECTED_INPUT, r.exit());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("20260625T080000.csv: line 3: unterminated CSV quoted field"), r.err());
+        assertEquals(List.of("INC2"), column("SELECT ticket_id FROM tickets.inc"));
+        String reason = new String(s3.get(REJECTED + "20260625T080000.csv.error.txt"), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("line 3: unterminated CSV quoted field"), reason);
+        assertEquals(List.of(PROCESSED + "20260625T082000.csv"), under(PROCESSED));
+        assertEquals(CHANGES + "20260625T082000.csv", one("SELECT metadata ->> 'source_max_key' FROM tickets.import_meta"));
+    }
+
+    @Test
+    void aDryRunTouchesNeitherTheDatabaseNorTheBucket() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+        s3.put(CHANGES + "20260625T082000.csv", "id\nINC2\n");
+        List<String> keysBefore = s3.keys("");
+        String etagBefore = s3.etag(CHANGES + "20260625T080000.csv");
+        String stateBefore = one("SELECT tests.state()");
+
+        Run r = run("--from-bucket");
+
+        assertEquals(ExitCode.REJECTED_INPUT, r.exit(), "a dry run still says a file would be rejected");
+        assertTrue(r.out().contains("dry run [1/2]") && r.out().contains("1 new"), r.out());
+        assertTrue(r.err().contains("would reject"), r.err());
+        assertEquals(keysBefore, s3.keys(""));
+        assertEquals(etagBefore, s3.etag(CHANGES + "20260625T080000.csv"));
+        assertEquals(stateBefore, one("SELECT tests.state()"));
+        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"));
+        assertEquals(0, s3.faults().calls(Faults.Op.PUT) + s3.faults().calls(Faults.Op.COPY)
+                + s3.faults().calls(Faults.Op.DELETE));
+    }
+
+    @Test
+    void s3FailingForAWhileIsRetried() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+        s3.faults().fail(Faults.Op.LIST, 2, 503);
+        s3.faults().fail(Faults.Op.GET, 1, 500);
+        s3.faults().fail(Faults.Op.COPY, 2, 503);
+
+        Run r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertEquals("INC1", one("SELECT ticket_id FROM tickets.inc"));
+        assertEquals(List.of(PROCESSED + "20260625T080000.csv"), under(PROCESSED));
+    }
+
+    @Test
+    void s3DownExitsFourWithOneLineAndChangesNothing() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+        s3.faults().fail(Faults.Op.LIST, 100, 503);
+
+        Run r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.INFRASTRUCTURE, r.exit());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("S3 failed listing s3://isptickets/" + CHANGES), r.err());
+        assertTrue(r.err().contains("503"), r.err());
+        assertFalse(r.err().contains(s3.secretKey()), "secrets never appear");
+        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"));
+    }
+
+    @Test
+    void anArchiveThatFailsIsFinishedByTheNextRunWithoutIngestingAgain() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+        s3.faults().fail(Faults.Op.COPY, 100, 500);
+
+        Run first = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.INFRASTRUCTURE, first.exit(), first.out() + first.err());
+        assertTrue(first.err().contains("copying"), first.err());
+        assertEquals("applied", one("SELECT outcome FROM tickets.file_ledger"), "the ingest was committed");
+        assertEquals(List.of(CHANGES + "20260625T080000.csv"), under(CHANGES));
+        String version = one("SELECT xmin::text FROM tickets.inc");
+
+        s3.faults().clear();
+        Run second = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, second.exit(), second.err());
+        assertTrue(second.out().contains("moved to " + PROCESSED), second.out());
+        assertEquals("1", one("SELECT count(*) FROM tickets.file_ledger"), "not ingested twice");
+        assertEquals(version, one("SELECT xmin::text FROM tickets.inc"));
+        assertEquals(List.of(PROCESSED + "20260625T080000.csv"), under(PROCESSED));
+        assertEquals(List.of(), under(CHANGES));
+    }
+
+    @Test
+    void twoRunsAtOnceIngestNothingTwice() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+        Faults.Gate gate = s3.faults().hold(Faults.Op.GET, "20260625T080000.csv");
+        CompletableFuture<Run> first = CompletableFuture.supplyAsync(() -> run("--from-bucket", "--apply"));
+        assertTrue(gate.awaitArrival(Duration.ofSeconds(30)), "the first run reads the file");
+
+        Run second = run("--from-bucket", "--apply");
+        gate.release();
+        Run firstRun = first.get(60, TimeUnit.SECONDS);
+
+        assertEquals(ExitCode.LOCKED, second.exit(), second.out() + second.err());
+        assertTrue(second.err().contains("another fleettickets run holds the lock"), second.err());
+        assertEquals(ExitCode.OK, firstRun.exit(), firstRun.err());
+        assertEquals("1", one("SELECT count(*) FROM tickets.file_ledger"));
+    }
+
+    @Test
+    void reseedIngestsEveryChangeFileAgainAndRecordsIt() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+        s3.put(CHANGES + "20260625T082000.csv", csv("INC2"));
+        assertEquals(ExitCode.OK, run("--from-bucket", "--apply").exit());
+        // the cutover: the new bucket holds the same files under changes/ again
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+        s3.put(CHANGES + "20260625T082000.csv", csv("INC2"));
+
+        Run r = run("--from-bucket", "--apply", "--reseed");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("reseed"), r.out());
+        assertEquals(List.of("reseed|" + CHANGES + "20260625T082000.csv|" + CHANGES + "20260625T082000.csv",
+                        "reseed|" + CHANGES + "20260625T082000.csv|" + CHANGES + "20260625T082000.csv"),
+                column("SELECT mode || '|' || watermark_before || '|' || watermark_after FROM tickets.file_ledger"
+                        + " WHERE mode = 'reseed' ORDER BY ledger_id"));
+        assertEquals(List.of(), under(CHANGES));
+        assertEquals("2", one("SELECT sum(unchanged) FROM tickets.file_ledger WHERE mode = 'reseed'"));
+    }
+
+    @Test
+    void missingBucketSettingsAreAConfigurationError() {
+        Map<String, String> env = env();
+        env.remove("RUSTFS_ENDPOINT");
+
+        Run r = runWith(env, "--from-bucket", "--apply");
+
+        assertEquals(ExitCode.USAGE, r.exit());
+        assertTrue(r.err().contains("RUSTFS_ENDPOINT"), r.err());
+    }
+
+    @Test
+    void jsonLogsAreOneObjectPerLine() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+
+        Run r = run("--from-bucket", "--apply", "--log-format", "json");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("{\"event\":\"") && l.endsWith("}")), r.out());
+        assertTrue(lines.get(1).contains("\"key\":\"" + CHANGES + "20260625T080000.csv\"") && lines.get(1).contains("\"new\":1"),
+                lines.get(1));
+    }
+
+    // --- a real kill -9 of a runner process ------------------------------------------------
+
+    private Process startRunner(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                "-cp", System.getProperty("java.class.path"), "ke.fleettickets.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env());
+        return pb.start();
+    }
+
+    private static void kill(Process p) throws InterruptedException {
+        p.destroyForcibly();  // SIGKILL: no shutdown hook, no rollback from the client
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    /** The request the dead runner left held never happens: it fails once released. */
+    private static void dropHeld(Faults.Op op, Faults.Gate gate) throws InterruptedException {
+        s3.faults().fail(op, "20260625T080000.csv", 1, 500);
+        gate.release();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(100);  // the held server thread fails and returns
+            if (!s3.faults().armed(op)) {
+                return;
+            }
+        }
+    }
+
+    private void assertFinishedOnceAfterRestart(String key) throws Exception {
+        s3.faults().clear();
+        Run r = run("--from-bucket", "--apply");
+        // the killed runner's session ends as soon as its server notices the dead socket
+        for (int i = 0; i < 50 && r.exit() == ExitCode.LOCKED; i++) {
+            Thread.sleep(100);
+            r = run("--from-bucket", "--apply");
+        }
+        assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
+        assertEquals("1", one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'applied'"),
+                "applied exactly once: " + r.out());
+        assertEquals(List.of("INC1", "INC2"), column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
+        assertEquals(List.of(PROCESSED + key), under(PROCESSED));
+        assertEquals(List.of(), under(CHANGES));
+        assertEquals("0", one("SELECT count(*) FROM tickets.staged_file"));
+    }
+
+    @Test
+    void killedDuringCopyLosesNothing() throws Exception {
+        StringBuilder big = new StringBuilder(csv("INC1", "INC2"));
+        while (big.length() < 200_000) {
+            big.append("INC1,open,2026-06-25 07:00:00\n");
+        }
+        s3.put(CHANGES + "20260625T080000.csv", big.toString());
+        s3.faults().throttleGets(40_000);
+        Process runner = startRunner("--from-bucket", "--apply");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (s3.faults().calls(Faults.Op.GET) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(1500);  // well inside the COPY: the body takes ~5 s to arrive
+
+        kill(runner);
+
+        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"), "the killed COPY left no trace");
+        assertFinishedOnceAfterRestart("20260625T080000.csv");
+    }
+
+    @Test
+    void killedAfterTheCommitBeforeTheArchiveLosesNothing() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1", "INC2"));
+        Faults.Gate copy = s3.faults().hold(Faults.Op.COPY, "20260625T080000.csv");
+        Process runner = startRunner("--from-bucket", "--apply");
+        assertTrue(copy.awaitArrival(Duration.ofSeconds(60)), "the runner reached the archive move");
+
+        kill(runner);
+        dropHeld(Faults.Op.COPY, copy);
+
+        assertEquals("applied", one("SELECT outcome FROM tickets.file_ledger"), "the ingest was committed");
+        assertTrue(s3.exists(CHANGES + "20260625T080000.csv") && !s3.exists(PROCESSED + "20260625T080000.csv"),
+                "the file was not moved");
+        assertFinishedOnceAfterRestart("20260625T080000.csv");
+    }
+
+    @Test
+    void killedBetweenCopyAndDeleteLosesNothing() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1", "INC2"));
+        Faults.Gate delete = s3.faults().hold(Faults.Op.DELETE, "20260625T080000.csv");
+        Process runner = startRunner("--from-bucket", "--apply");
+        assertTrue(delete.awaitArrival(Duration.ofSeconds(60)), "the runner reached the delete");
+
+        kill(runner);
+        dropHeld(Faults.Op.DELETE, delete);
+
+        assertTrue(s3.exists(PROCESSED + "20260625T080000.csv") && s3.exists(CHANGES + "20260625T080000.csv"),
+                "the crash left the file in both places");
+        assertFinishedOnceAfterRestart("20260625T080000.csv");
+    }
+}
