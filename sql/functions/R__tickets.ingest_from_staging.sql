@@ -45,13 +45,17 @@ BEGIN
            0::bigint AS duplicates, NULL::timestamptz AS max_updated_at
       INTO v_counts;
   ELSE
-    SELECT array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
+    -- The keys go in jsonb's own order (length, then bytes): building the object then
+    -- finds them sorted already instead of sorting them again for every row.
+    SELECT array_agg(h.name ORDER BY octet_length(h.name), h.name COLLATE "C")
+             FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            string_agg(CASE h.name
                         WHEN 'ticket_id'  THEN format('upper(tickets.clean(s.%I))', 'c' || h.pos)
                         WHEN 'region'     THEN format('lower(tickets.clean(s.%I))', 'c' || h.pos)
                         WHEN 'raw_status' THEN format('upper(tickets.clean(s.%I))', 'c' || h.pos)
                         ELSE format('tickets.clean(s.%I)', 'c' || h.pos)
-                      END, ', ' ORDER BY h.pos) FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
+                      END, ', ' ORDER BY octet_length(h.name), h.name COLLATE "C")
+             FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'ticket_id'),
            coalesce(max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'is_alarm'), 'NULL::text'),
            coalesce(max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'source_updated_at'), 'NULL::text'),
