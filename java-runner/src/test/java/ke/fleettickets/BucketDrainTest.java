@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import ke.fleettickets.testing.Faults;
+import ke.fleettickets.testing.CliRun;
 import ke.fleettickets.testing.TestDatabase;
 import ke.fleettickets.testing.TestS3;
 
@@ -54,8 +49,6 @@ class BucketDrainTest {
         db = TestDatabase.get().freshDatabase();
     }
 
-    record Run(int exit, String out, String err) {
-    }
 
     private Map<String, String> env() {
         Map<String, String> env = new HashMap<>(s3.env());
@@ -64,33 +57,12 @@ class BucketDrainTest {
         return env;
     }
 
-    private Run run(String... args) {
-        return runWith(env(), args);
+    private CliRun run(String... args) {
+        return CliRun.of(env(), args);
     }
 
-    private static Run runWith(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
-    private List<String> column(String sql) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-            return values;
-        }
-    }
 
-    private String one(String sql) throws SQLException {
-        List<String> values = column(sql);
-        assertEquals(1, values.size(), sql + " gave " + values);
-        return values.get(0);
-    }
 
     private static String csv(String... ticketIds) {
         StringBuilder b = new StringBuilder("ticket_id,normalized_status,source_updated_at\n");
@@ -116,21 +88,21 @@ class BucketDrainTest {
         s3.put(CHANGES + "sub/20260625T090000.csv", csv("INC8"));
         String etag = s3.etag(CHANGES + "20260625T084000.csv");
 
-        Run r = run("--from-bucket", "--apply");
+        CliRun r = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertTrue(r.out().contains("[1/3] " + CHANGES + "20260625T080000.csv"), r.out());
         assertTrue(r.out().contains("4 other keys left alone"), r.out());
-        assertEquals("closed", one("SELECT normalized_status FROM tickets.inc WHERE ticket_id = 'INC1'"),
+        assertEquals("closed", db.one("SELECT normalized_status FROM tickets.inc WHERE ticket_id = 'INC1'"),
                 "files are applied oldest first");
-        assertEquals(List.of("INC1", "INC3"), column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
+        assertEquals(List.of("INC1", "INC3"), db.column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
         assertEquals(List.of(PROCESSED + "20260625T080000.csv", PROCESSED + "20260625T082000.CSV",
                 PROCESSED + "20260625T084000.csv"), under(PROCESSED));
         assertEquals(List.of(CHANGES + "20260625T090000.csv.part", CHANGES + "README.txt", CHANGES + "_SUCCESS",
                 CHANGES + "sub/20260625T090000.csv"), under(CHANGES));
-        assertEquals(etag, one("SELECT etag FROM tickets.file_ledger WHERE file_key LIKE '%T084000.csv'"),
+        assertEquals(etag, db.one("SELECT etag FROM tickets.file_ledger WHERE file_key LIKE '%T084000.csv'"),
                 "the ledger keeps the bucket's ETag");
-        assertEquals("3", one("SELECT count(*) FROM tickets.file_ledger WHERE mode = 'apply' AND outcome = 'applied'"
+        assertEquals("3", db.one("SELECT count(*) FROM tickets.file_ledger WHERE mode = 'apply' AND outcome = 'applied'"
                 + " AND archive_key LIKE '" + PROCESSED + "%' AND archived_at IS NOT NULL"));
     }
 
@@ -138,11 +110,11 @@ class BucketDrainTest {
     void aRunWithNothingNewChangesNothing() throws Exception {
         s3.put(CHANGES + "README.txt", "hello");
 
-        Run r = run("--from-bucket", "--apply");
+        CliRun r = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertTrue(r.out().contains("0 change files"), r.out());
-        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"));
         assertEquals(1, s3.faults().calls(Faults.Op.LIST), "one listing");
         assertEquals(0, s3.faults().calls(Faults.Op.GET));
     }
@@ -154,21 +126,21 @@ class BucketDrainTest {
         }
         s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
 
-        Run r = run("--from-bucket", "--apply");
+        CliRun r = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertTrue(r.out().contains("1 change file, 1005 other keys left alone"), r.out());
-        assertEquals("INC1", one("SELECT ticket_id FROM tickets.inc"), "the file on the second page is found");
+        assertEquals("INC1", db.one("SELECT ticket_id FROM tickets.inc"), "the file on the second page is found");
     }
 
     @Test
     void aZeroByteFileIsArchivedAndIngestsNothing() throws Exception {
         s3.put(CHANGES + "20260625T080000.csv", "");
 
-        Run r = run("--from-bucket", "--apply");
+        CliRun r = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
-        assertEquals("applied|0", one("SELECT outcome || '|' || rows_read FROM tickets.file_ledger"));
+        assertEquals("applied|0", db.one("SELECT outcome || '|' || rows_read FROM tickets.file_ledger"));
         assertEquals(List.of(PROCESSED + "20260625T080000.csv"), under(PROCESSED));
     }
 
@@ -178,14 +150,14 @@ class BucketDrainTest {
         assertEquals(ExitCode.OK, run("--from-bucket", "--apply").exit());
         s3.put(CHANGES + "20260625T080000.csv", csv("INC8"));
 
-        Run r = run("--from-bucket", "--apply");
+        CliRun r = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertTrue(r.out().contains("late"), r.out());
-        assertEquals("true", one("SELECT late::text FROM tickets.file_ledger WHERE file_key LIKE '%T080000.csv'"));
-        assertEquals(List.of("INC8", "INC9"), column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
+        assertEquals("true", db.one("SELECT late::text FROM tickets.file_ledger WHERE file_key LIKE '%T080000.csv'"));
+        assertEquals(List.of("INC8", "INC9"), db.column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
         assertEquals(CHANGES + "20260625T090000.csv",
-                one("SELECT metadata ->> 'source_max_key' FROM tickets.import_meta"), "the watermark does not go back");
+                db.one("SELECT metadata ->> 'source_max_key' FROM tickets.import_meta"), "the watermark does not go back");
     }
 
     @Test
@@ -194,17 +166,17 @@ class BucketDrainTest {
         assertEquals(ExitCode.OK, run("--from-bucket", "--apply").exit());
         s3.put(CHANGES + "20260625T080000.csv", csv("INC1", "INC2"));
 
-        Run r = run("--from-bucket", "--apply");
+        CliRun r = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.REJECTED_INPUT, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("changed file"), r.err());
-        assertEquals(List.of("INC1"), column("SELECT ticket_id FROM tickets.inc"), "nothing of the changed file is applied");
+        assertEquals(List.of("INC1"), db.column("SELECT ticket_id FROM tickets.inc"), "nothing of the changed file is applied");
         assertEquals(List.of(REJECTED + "20260625T080000.csv", REJECTED + "20260625T080000.csv.error.txt"),
                 under(REJECTED));
         assertTrue(new String(s3.get(REJECTED + "20260625T080000.csv.error.txt"), StandardCharsets.UTF_8)
                 .contains("changed file"));
         assertEquals(List.of(), under(CHANGES));
-        assertEquals("applied,rejected", one("SELECT string_agg(outcome::text, ',' ORDER BY ledger_id) FROM tickets.file_ledger"));
+        assertEquals("applied,rejected", db.one("SELECT string_agg(outcome::text, ',' ORDER BY ledger_id) FROM tickets.file_ledger"));
     }
 
     @Test
@@ -212,16 +184,16 @@ class BucketDrainTest {
         s3.put(CHANGES + "20260625T080000.csv", "ticket_id,region\nINC1,\"Nairobi\n");
         s3.put(CHANGES + "20260625T082000.csv", csv("INC2"));
 
-        Run r = run("--from-bucket", "--apply");
+        CliRun r = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.REJECTED_INPUT, r.exit());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("20260625T080000.csv: line 3: unterminated CSV quoted field"), r.err());
-        assertEquals(List.of("INC2"), column("SELECT ticket_id FROM tickets.inc"));
+        assertEquals(List.of("INC2"), db.column("SELECT ticket_id FROM tickets.inc"));
         String reason = new String(s3.get(REJECTED + "20260625T080000.csv.error.txt"), StandardCharsets.UTF_8);
         assertTrue(reason.contains("line 3: unterminated CSV quoted field"), reason);
         assertEquals(List.of(PROCESSED + "20260625T082000.csv"), under(PROCESSED));
-        assertEquals(CHANGES + "20260625T082000.csv", one("SELECT metadata ->> 'source_max_key' FROM tickets.import_meta"));
+        assertEquals(CHANGES + "20260625T082000.csv", db.one("SELECT metadata ->> 'source_max_key' FROM tickets.import_meta"));
     }
 
     @Test
@@ -230,17 +202,17 @@ class BucketDrainTest {
         s3.put(CHANGES + "20260625T082000.csv", "id\nINC2\n");
         List<String> keysBefore = s3.keys("");
         String etagBefore = s3.etag(CHANGES + "20260625T080000.csv");
-        String stateBefore = one("SELECT tests.state()");
+        String stateBefore = db.one("SELECT tests.state()");
 
-        Run r = run("--from-bucket");
+        CliRun r = run("--from-bucket");
 
         assertEquals(ExitCode.REJECTED_INPUT, r.exit(), "a dry run still says a file would be rejected");
         assertTrue(r.out().contains("dry run [1/2]") && r.out().contains("1 new"), r.out());
         assertTrue(r.err().contains("would reject"), r.err());
         assertEquals(keysBefore, s3.keys(""));
         assertEquals(etagBefore, s3.etag(CHANGES + "20260625T080000.csv"));
-        assertEquals(stateBefore, one("SELECT tests.state()"));
-        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"));
+        assertEquals(stateBefore, db.one("SELECT tests.state()"));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"));
         assertEquals(0, s3.faults().calls(Faults.Op.PUT) + s3.faults().calls(Faults.Op.COPY)
                 + s3.faults().calls(Faults.Op.DELETE));
     }
@@ -252,10 +224,10 @@ class BucketDrainTest {
         s3.faults().fail(Faults.Op.GET, 1, 500);
         s3.faults().fail(Faults.Op.COPY, 2, 503);
 
-        Run r = run("--from-bucket", "--apply");
+        CliRun r = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
-        assertEquals("INC1", one("SELECT ticket_id FROM tickets.inc"));
+        assertEquals("INC1", db.one("SELECT ticket_id FROM tickets.inc"));
         assertEquals(List.of(PROCESSED + "20260625T080000.csv"), under(PROCESSED));
     }
 
@@ -264,14 +236,14 @@ class BucketDrainTest {
         s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
         s3.faults().fail(Faults.Op.LIST, 100, 503);
 
-        Run r = run("--from-bucket", "--apply");
+        CliRun r = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.INFRASTRUCTURE, r.exit());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("S3 failed listing s3://isptickets/" + CHANGES), r.err());
         assertTrue(r.err().contains("503"), r.err());
         assertFalse(r.err().contains(s3.secretKey()), "secrets never appear");
-        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"));
     }
 
     @Test
@@ -279,21 +251,21 @@ class BucketDrainTest {
         s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
         s3.faults().fail(Faults.Op.COPY, 100, 500);
 
-        Run first = run("--from-bucket", "--apply");
+        CliRun first = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.INFRASTRUCTURE, first.exit(), first.out() + first.err());
         assertTrue(first.err().contains("copying"), first.err());
-        assertEquals("applied", one("SELECT outcome FROM tickets.file_ledger"), "the ingest was committed");
+        assertEquals("applied", db.one("SELECT outcome FROM tickets.file_ledger"), "the ingest was committed");
         assertEquals(List.of(CHANGES + "20260625T080000.csv"), under(CHANGES));
-        String version = one("SELECT xmin::text FROM tickets.inc");
+        String version = db.one("SELECT xmin::text FROM tickets.inc");
 
         s3.faults().clear();
-        Run second = run("--from-bucket", "--apply");
+        CliRun second = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.OK, second.exit(), second.err());
         assertTrue(second.out().contains("moved to " + PROCESSED), second.out());
-        assertEquals("1", one("SELECT count(*) FROM tickets.file_ledger"), "not ingested twice");
-        assertEquals(version, one("SELECT xmin::text FROM tickets.inc"));
+        assertEquals("1", db.one("SELECT count(*) FROM tickets.file_ledger"), "not ingested twice");
+        assertEquals(version, db.one("SELECT xmin::text FROM tickets.inc"));
         assertEquals(List.of(PROCESSED + "20260625T080000.csv"), under(PROCESSED));
         assertEquals(List.of(), under(CHANGES));
     }
@@ -302,17 +274,17 @@ class BucketDrainTest {
     void twoRunsAtOnceIngestNothingTwice() throws Exception {
         s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
         Faults.Gate gate = s3.faults().hold(Faults.Op.GET, "20260625T080000.csv");
-        CompletableFuture<Run> first = CompletableFuture.supplyAsync(() -> run("--from-bucket", "--apply"));
+        CompletableFuture<CliRun> first = CompletableFuture.supplyAsync(() -> run("--from-bucket", "--apply"));
         assertTrue(gate.awaitArrival(Duration.ofSeconds(30)), "the first run reads the file");
 
-        Run second = run("--from-bucket", "--apply");
+        CliRun second = run("--from-bucket", "--apply");
         gate.release();
-        Run firstRun = first.get(60, TimeUnit.SECONDS);
+        CliRun firstRun = first.get(60, TimeUnit.SECONDS);
 
         assertEquals(ExitCode.LOCKED, second.exit(), second.out() + second.err());
         assertTrue(second.err().contains("another fleettickets run holds the lock"), second.err());
         assertEquals(ExitCode.OK, firstRun.exit(), firstRun.err());
-        assertEquals("1", one("SELECT count(*) FROM tickets.file_ledger"));
+        assertEquals("1", db.one("SELECT count(*) FROM tickets.file_ledger"));
     }
 
     @Test
@@ -324,16 +296,16 @@ class BucketDrainTest {
         s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
         s3.put(CHANGES + "20260625T082000.csv", csv("INC2"));
 
-        Run r = run("--from-bucket", "--apply", "--reseed");
+        CliRun r = run("--from-bucket", "--apply", "--reseed");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertTrue(r.out().contains("reseed"), r.out());
         assertEquals(List.of("reseed|" + CHANGES + "20260625T082000.csv|" + CHANGES + "20260625T082000.csv",
                         "reseed|" + CHANGES + "20260625T082000.csv|" + CHANGES + "20260625T082000.csv"),
-                column("SELECT mode || '|' || watermark_before || '|' || watermark_after FROM tickets.file_ledger"
+                db.column("SELECT mode || '|' || watermark_before || '|' || watermark_after FROM tickets.file_ledger"
                         + " WHERE mode = 'reseed' ORDER BY ledger_id"));
         assertEquals(List.of(), under(CHANGES));
-        assertEquals("2", one("SELECT sum(unchanged) FROM tickets.file_ledger WHERE mode = 'reseed'"));
+        assertEquals("2", db.one("SELECT sum(unchanged) FROM tickets.file_ledger WHERE mode = 'reseed'"));
     }
 
     @Test
@@ -341,7 +313,7 @@ class BucketDrainTest {
         Map<String, String> env = env();
         env.remove("RUSTFS_ENDPOINT");
 
-        Run r = runWith(env, "--from-bucket", "--apply");
+        CliRun r = CliRun.of(env, "--from-bucket", "--apply");
 
         assertEquals(ExitCode.USAGE, r.exit());
         assertTrue(r.err().contains("RUSTFS_ENDPOINT"), r.err());
@@ -351,7 +323,7 @@ class BucketDrainTest {
     void jsonLogsAreOneObjectPerLine() throws Exception {
         s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
 
-        Run r = run("--from-bucket", "--apply", "--log-format", "json");
+        CliRun r = run("--from-bucket", "--apply", "--log-format", "json");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
@@ -394,19 +366,19 @@ class BucketDrainTest {
 
     private void assertFinishedOnceAfterRestart(String key) throws Exception {
         s3.faults().clear();
-        Run r = run("--from-bucket", "--apply");
+        CliRun r = run("--from-bucket", "--apply");
         // the killed runner's session ends as soon as its server notices the dead socket
         for (int i = 0; i < 50 && r.exit() == ExitCode.LOCKED; i++) {
             Thread.sleep(100);
             r = run("--from-bucket", "--apply");
         }
         assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
-        assertEquals("1", one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'applied'"),
+        assertEquals("1", db.one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'applied'"),
                 "applied exactly once: " + r.out());
-        assertEquals(List.of("INC1", "INC2"), column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
+        assertEquals(List.of("INC1", "INC2"), db.column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
         assertEquals(List.of(PROCESSED + key), under(PROCESSED));
         assertEquals(List.of(), under(CHANGES));
-        assertEquals("0", one("SELECT count(*) FROM tickets.staged_file"));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.staged_file"));
     }
 
     @Test
@@ -426,7 +398,7 @@ class BucketDrainTest {
 
         kill(runner);
 
-        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"), "the killed COPY left no trace");
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"), "the killed COPY left no trace");
         assertFinishedOnceAfterRestart("20260625T080000.csv");
     }
 
@@ -440,7 +412,7 @@ class BucketDrainTest {
         kill(runner);
         dropHeld(Faults.Op.COPY, copy);
 
-        assertEquals("applied", one("SELECT outcome FROM tickets.file_ledger"), "the ingest was committed");
+        assertEquals("applied", db.one("SELECT outcome FROM tickets.file_ledger"), "the ingest was committed");
         assertTrue(s3.exists(CHANGES + "20260625T080000.csv") && !s3.exists(PROCESSED + "20260625T080000.csv"),
                 "the file was not moved");
         assertFinishedOnceAfterRestart("20260625T080000.csv");

@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import ke.fleettickets.testing.CliRun;
 import ke.fleettickets.testing.TestDatabase;
 
 /** The runner's --inc-csv job against a real database: what a user of the CLI sees. */
@@ -39,20 +34,11 @@ class IngestCommandTest {
         db = TestDatabase.get().freshDatabase();
     }
 
-    record Run(int exit, String out, String err) {
+
+    private CliRun run(String... args) {
+        return CliRun.of(Map.of("DATABASE_URL", db.url()), args);
     }
 
-    private Run run(String... args) {
-        return runWith(Map.of("DATABASE_URL", db.url()), args);
-    }
-
-    private static Run runWith(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private Path file(String name, String text) throws IOException {
         return file(name, text.getBytes(StandardCharsets.UTF_8));
@@ -64,21 +50,7 @@ class IngestCommandTest {
         return p;
     }
 
-    private List<String> column(String sql) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-            return values;
-        }
-    }
 
-    private String one(String sql) throws SQLException {
-        List<String> values = column(sql);
-        assertEquals(1, values.size(), sql);
-        return values.get(0);
-    }
 
     private static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -95,14 +67,14 @@ class IngestCommandTest {
                 + "inc1, Nairobi ,\"Ngong Rd,\r\nKilimani\"\r\n"
                 + "INC2,Kisumu,Oginga Odinga St\r\n").getBytes(StandardCharsets.UTF_8)));
 
-        Run r = run("--inc-csv", f.toString(), "--apply");
+        CliRun r = run("--inc-csv", f.toString(), "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertTrue(r.out().contains("20260625T080000.csv"), r.out());
         assertTrue(r.out().contains("2 new"), r.out());
         assertEquals(List.of("INC1|nairobi|Ngong Rd,\r\nKilimani", "INC2|kisumu|Oginga Odinga St"),
-                column("SELECT ticket_id || '|' || region || '|' || location_name FROM tickets.inc ORDER BY 1"));
-        assertEquals("applied|manual|20260625T080000.csv", one(
+                db.column("SELECT ticket_id || '|' || region || '|' || location_name FROM tickets.inc ORDER BY 1"));
+        assertEquals("applied|manual|20260625T080000.csv", db.one(
                 "SELECT outcome || '|' || mode || '|' || file_key FROM tickets.file_ledger"));
     }
 
@@ -110,22 +82,22 @@ class IngestCommandTest {
     void theLedgerRecordsTheFilesMd5AsItsEtag() throws Exception {
         Path f = file("a.csv", "ticket_id\nINC1\n");
         run("--inc-csv", f.toString(), "--apply");
-        assertEquals(one("SELECT md5(convert_to(E'ticket_id\\nINC1\\n', 'UTF8'))"),
-                one("SELECT etag FROM tickets.file_ledger"));
+        assertEquals(db.one("SELECT md5(convert_to(E'ticket_id\\nINC1\\n', 'UTF8'))"),
+                db.one("SELECT etag FROM tickets.file_ledger"));
     }
 
     @Test
     void aDryRunChangesNothing() throws Exception {
         Path f = file("20260625T080000.csv", "ticket_id,normalized_status\nINC1,open\nINC2,closed\n");
-        String before = one("SELECT tests.state()");
+        String before = db.one("SELECT tests.state()");
 
-        Run r = run("--inc-csv", f.toString());
+        CliRun r = run("--inc-csv", f.toString());
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertTrue(r.out().contains("dry run"), r.out());
         assertTrue(r.out().contains("2 new"), "the dry run says what it would do: " + r.out());
-        assertEquals(before, one("SELECT tests.state()"));
-        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"));
+        assertEquals(before, db.one("SELECT tests.state()"));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"));
     }
 
     @Test
@@ -133,13 +105,13 @@ class IngestCommandTest {
         Path f = file("20260625T080000.csv", "ticket_id,normalized_status,source_updated_at\n"
                 + "INC1,open,2026-06-25 08:00:00\nINC2,closed,2026-06-25 08:00:00\n");
         assertEquals(ExitCode.OK, run("--inc-csv", f.toString(), "--apply").exit());
-        List<String> versions = column("SELECT ticket_id || ':' || xmin FROM tickets.inc ORDER BY 1");
+        List<String> versions = db.column("SELECT ticket_id || ':' || xmin FROM tickets.inc ORDER BY 1");
 
-        Run again = run("--inc-csv", f.toString(), "--apply");
+        CliRun again = run("--inc-csv", f.toString(), "--apply");
 
         assertEquals(ExitCode.OK, again.exit(), again.err());
         assertTrue(again.out().contains("2 unchanged"), again.out());
-        assertEquals(versions, column("SELECT ticket_id || ':' || xmin FROM tickets.inc ORDER BY 1"));
+        assertEquals(versions, db.column("SELECT ticket_id || ':' || xmin FROM tickets.inc ORDER BY 1"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -156,7 +128,7 @@ class IngestCommandTest {
         Path bad = file("20260625T082000.csv", csv.replace("\\n", "\n"));
         Path after = file("20260625T084000.csv", "ticket_id\nINC9\n");
 
-        Run r = run("--inc-csv", good.toString(), bad.toString(), after.toString(), "--apply");
+        CliRun r = run("--inc-csv", good.toString(), bad.toString(), after.toString(), "--apply");
 
         assertEquals(ExitCode.REJECTED_INPUT, r.exit(), what + ": " + r.out() + r.err());
         List<String> errLines = r.err().lines().toList();
@@ -164,11 +136,11 @@ class IngestCommandTest {
         assertTrue(errLines.get(0).startsWith("fleettickets: rejected " + bad), r.err());
         assertTrue(errLines.get(0).contains(line + ": "), r.err());
         assertTrue(errLines.get(0).contains(reason), r.err());
-        assertEquals(List.of("INC0", "INC9"), column("SELECT ticket_id FROM tickets.inc ORDER BY 1"),
+        assertEquals(List.of("INC0", "INC9"), db.column("SELECT ticket_id FROM tickets.inc ORDER BY 1"),
                 "nothing of the bad file is applied; the files around it are");
-        assertEquals("rejected|" + line.substring(5), one("SELECT outcome || '|' || error_line FROM tickets.file_ledger "
+        assertEquals("rejected|" + line.substring(5), db.one("SELECT outcome || '|' || error_line FROM tickets.file_ledger "
                 + "WHERE file_key = '20260625T082000.csv'"));
-        assertEquals("0", one("SELECT count(*) FROM tickets.staged_file"));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.staged_file"));
     }
 
     @Test
@@ -178,15 +150,15 @@ class IngestCommandTest {
         Path badHeader = file("20260625T083000.csv", new byte[] {'t', 'i', 'c', 'k', 'e', 't', '_', 'i', 'd', ',',
                 (byte) 0xFF, '\n', 'I', 'N', 'C', '1', ',', 'x', '\n'});
 
-        Run r = run("--inc-csv", bad.toString(), badHeader.toString(), "--apply");
+        CliRun r = run("--inc-csv", bad.toString(), badHeader.toString(), "--apply");
 
         assertEquals(ExitCode.REJECTED_INPUT, r.exit());
         List<String> errLines = r.err().lines().toList();
         assertEquals(2, errLines.size(), r.err());
         assertTrue(errLines.get(0).contains("line 2: invalid byte sequence for encoding \"UTF8\""), r.err());
         assertTrue(errLines.get(1).contains("line 1: header is not valid UTF-8"), r.err());
-        assertEquals("0", one("SELECT count(*) FROM tickets.inc"));
-        assertEquals("2", one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'rejected'"));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.inc"));
+        assertEquals("2", db.one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'rejected'"));
     }
 
     @Test
@@ -194,11 +166,11 @@ class IngestCommandTest {
         Path f = file("20260625T080000.csv",
                 "ticket_id,\"x\"\";DROP TABLE tickets.inc;--\",region\nINC1,boom,Nairobi\n");
 
-        Run r = run("--inc-csv", f.toString(), "--apply");
+        CliRun r = run("--inc-csv", f.toString(), "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
-        assertEquals("boom", one("SELECT raw ->> 'x\";drop table tickets.inc;--' FROM tickets.inc"));
-        assertEquals("x\";drop table tickets.inc;--", one("SELECT extra_columns[1] FROM tickets.file_ledger"));
+        assertEquals("boom", db.one("SELECT raw ->> 'x\";drop table tickets.inc;--' FROM tickets.inc"));
+        assertEquals("x\";drop table tickets.inc;--", db.one("SELECT extra_columns[1] FROM tickets.file_ledger"));
     }
 
     @Test
@@ -206,11 +178,11 @@ class IngestCommandTest {
         Path zero = file("20260625T080000.csv", new byte[0]);
         Path headerOnly = file("20260625T082000.csv", "ticket_id,region");
 
-        Run r = run("--inc-csv", zero.toString(), headerOnly.toString(), "--apply");
+        CliRun r = run("--inc-csv", zero.toString(), headerOnly.toString(), "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertEquals(List.of("applied|0", "applied|0"),
-                column("SELECT outcome || '|' || rows_read FROM tickets.file_ledger ORDER BY ledger_id"));
+                db.column("SELECT outcome || '|' || rows_read FROM tickets.file_ledger ORDER BY ledger_id"));
     }
 
     @Test
@@ -218,49 +190,49 @@ class IngestCommandTest {
         Path newer = file("20260625T082000.csv", "ticket_id,normalized_status\nINC1,closed\n");
         Path older = file("20260625T080000.csv", "ticket_id,normalized_status\nINC1,open\n");
 
-        Run r = run("--inc-csv", newer.toString(), older.toString(), "--apply");
+        CliRun r = run("--inc-csv", newer.toString(), older.toString(), "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
-        assertEquals("closed", one("SELECT normalized_status FROM tickets.inc"));
+        assertEquals("closed", db.one("SELECT normalized_status FROM tickets.inc"));
         assertEquals(List.of("20260625T080000.csv", "20260625T082000.csv"),
-                column("SELECT file_key FROM tickets.file_ledger ORDER BY ledger_id"));
+                db.column("SELECT file_key FROM tickets.file_ledger ORDER BY ledger_id"));
     }
 
     @Test
     void keyRecordsTheFileUnderTheNameGiven() throws Exception {
         Path f = file("fixed.csv", "ticket_id\nINC1\n");
 
-        Run r = run("--inc-csv", f.toString(), "--key", "automations/inc/changes/20260625T080000.csv", "--apply");
+        CliRun r = run("--inc-csv", f.toString(), "--key", "automations/inc/changes/20260625T080000.csv", "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
-        assertEquals("automations/inc/changes/20260625T080000.csv", one("SELECT file_key FROM tickets.file_ledger"));
+        assertEquals("automations/inc/changes/20260625T080000.csv", db.one("SELECT file_key FROM tickets.file_ledger"));
         assertEquals("automations/inc/changes/20260625T080000.csv",
-                one("SELECT metadata ->> 'source_max_key' FROM tickets.import_meta"));
+                db.one("SELECT metadata ->> 'source_max_key' FROM tickets.import_meta"));
     }
 
     @Test
     void usageAndConfigurationErrorsExitTwoWithOneLine() throws Exception {
         Path f = file("a.csv", "ticket_id\nINC1\n");
-        List<Run> runs = List.of(
-                runWith(Map.of(), "--inc-csv", f.toString()),
-                runWith(Map.of("DATABASE_URL", "mysql://x"), "--inc-csv", f.toString()),
+        List<CliRun> runs = List.of(
+                CliRun.of(Map.of(), "--inc-csv", f.toString()),
+                CliRun.of(Map.of("DATABASE_URL", "mysql://x"), "--inc-csv", f.toString()),
                 run("--inc-csv", dir.resolve("missing.csv").toString()),
                 run("--no-such-flag"),
                 run());
-        for (Run r : runs) {
+        for (CliRun r : runs) {
             assertEquals(ExitCode.USAGE, r.exit(), r.err());
             assertTrue(r.err().startsWith("fleettickets: "), r.err());
         }
         assertTrue(runs.get(0).err().contains("DATABASE_URL"), runs.get(0).err());
         assertTrue(runs.get(2).err().contains("missing.csv"), runs.get(2).err());
-        assertEquals("0", one("SELECT count(*) FROM tickets.file_ledger"));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"));
     }
 
     @Test
     void anUnreachableDatabaseExitsFourAndNeverPrintsThePassword() throws Exception {
         Path f = file("a.csv", "ticket_id\nINC1\n");
 
-        Run r = runWith(Map.of("DATABASE_URL", "postgres://u:s3cret@127.0.0.1:1/db"), "--inc-csv", f.toString());
+        CliRun r = CliRun.of(Map.of("DATABASE_URL", "postgres://u:s3cret@127.0.0.1:1/db"), "--inc-csv", f.toString());
 
         assertEquals(ExitCode.INFRASTRUCTURE, r.exit());
         assertEquals(1, r.err().lines().count(), r.err());

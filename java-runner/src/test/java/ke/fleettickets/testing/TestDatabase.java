@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -41,6 +42,26 @@ public final class TestDatabase {
   public record Database(String name, String jdbcUrl, String user, String password, String url) {
     public Connection connect() throws SQLException {
       return DriverManager.getConnection(jdbcUrl, user, password);
+    }
+
+    /** The first column of every row of a query, as text. */
+    public List<String> column(String sql) throws SQLException {
+      try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        List<String> values = new ArrayList<>();
+        while (rs.next()) {
+          values.add(rs.getString(1));
+        }
+        return values;
+      }
+    }
+
+    /** The one value a query returns; fails the test when it returns another number of rows. */
+    public String one(String sql) throws SQLException {
+      List<String> values = column(sql);
+      if (values.size() != 1) {
+        throw new AssertionError(sql + " returned " + values.size() + " rows: " + values);
+      }
+      return values.get(0);
     }
   }
 
