@@ -18,7 +18,8 @@ DECLARE
   v_ticket    text;     -- the staging column holding ticket_id
   v_alarm     text;     -- the staging column holding is_alarm, if any
   v_updated   text;     -- the staging column holding source_updated_at, if any
-  v_row_text  text;     -- expression re-serializing a row as CSV (for rejected rows)
+  v_row_text  text;     -- expression re-serializing a row's kept columns as CSV (rejected rows)
+  v_row_columns text[]; -- the names of those columns, in file order
   v_extra     text[];
   v_counts    record;
   v_wm        record;
@@ -59,9 +60,11 @@ BEGIN
            max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'ticket_id'),
            coalesce(max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'is_alarm'), 'NULL::text'),
            coalesce(max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'source_updated_at'), 'NULL::text'),
-           string_agg(format('tickets.csv_field(s.%I)', 'c' || h.pos), ', ' ORDER BY h.pos),
+           string_agg(format('tickets.csv_field(s.%I)', 'c' || h.pos), ', ' ORDER BY h.pos)
+             FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
+           array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            coalesce(array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.name IS NULL), '{}')
-      INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_extra
+      INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_row_columns, v_extra
       FROM unnest(v_staged.columns) WITH ORDINALITY AS h(name, pos)
       LEFT JOIN tickets.contract_column AS c ON c.name = h.name;
 
@@ -86,8 +89,8 @@ BEGIN
                   FROM staging.%5$I AS s) AS src
       ),
       rejects AS (
-        INSERT INTO tickets.rejected_row (ledger_id, line, reason, row_text)
-        SELECT $1, line, 'ticket_id is empty', row_text FROM classified WHERE kind = 'rejected'
+        INSERT INTO tickets.rejected_row (ledger_id, line, reason, columns, row_text)
+        SELECT $1, line, 'ticket_id is empty', $3, row_text FROM classified WHERE kind = 'rejected'
         RETURNING 1
       ),
       latest AS (
@@ -137,7 +140,7 @@ BEGIN
              (SELECT max(updated_at) FROM target WHERE action IN ('insert', 'update')) AS max_updated_at
       $sql$, v_ticket, v_alarm, v_values, v_row_text, v_staged.staging_table, v_updated)
     INTO v_counts
-    USING v_ledger.ledger_id, v_keys;
+    USING v_ledger.ledger_id, v_keys, v_row_columns;
   END IF;
 
   EXECUTE format('DROP TABLE IF EXISTS staging.%I', v_staged.staging_table);

@@ -48,7 +48,7 @@ RETURN CASE
   THEN NULL
   ELSE make_timestamp(substr(p_iso, 1, 4)::int, substr(p_iso, 6, 2)::int, substr(p_iso, 9, 2)::int,
                       substr(p_iso, 12, 2)::int, substr(p_iso, 15, 2)::int, substr(p_iso, 18)::float8)
-       AT TIME ZONE 'Africa/Nairobi'
+       AT TIME ZONE INTERVAL '+03:00'  -- EAT is UTC+03:00 (the zone's older offsets do not apply)
 END;
 
 COMMENT ON FUNCTION tickets.eat_ts_checked(text) IS
@@ -73,7 +73,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION tickets.eat_ts(text) IS
-  'EAT (Africa/Nairobi, UTC+03:00) wall-clock text to timestamptz: YYYY-MM-DD HH:MI:SS or YYYY-MM-DDTHH:MI:SS,
+  'EAT (UTC+03:00, Africa/Nairobi today) wall-clock text to timestamptz: YYYY-MM-DD HH:MI:SS or YYYY-MM-DDTHH:MI:SS,
 optional fraction, surrounding blanks ignored. Anything else, or an impossible date or time, is NULL.';
 
 CREATE FUNCTION tickets.parse_minutes(p_value text) RETURNS integer

@@ -70,12 +70,16 @@ CREATE TABLE tickets.rejected_row (
   ledger_id bigint NOT NULL REFERENCES tickets.file_ledger ON DELETE CASCADE,
   line      bigint NOT NULL,
   reason    text NOT NULL,
+  columns   text[] NOT NULL,
   row_text  text NOT NULL,
   PRIMARY KEY (ledger_id, line)
 );
 
 COMMENT ON TABLE tickets.rejected_row IS
   'Rows of an ingested file that were refused (the rest of the file was ingested): file (ledger row), line, reason, the row as CSV text.';
+COMMENT ON COLUMN tickets.rejected_row.columns IS 'The header names row_text follows, in file order.';
+COMMENT ON COLUMN tickets.rejected_row.row_text IS
+  'The row as it came, as one CSV line over the kept columns (the exporter bookkeeping the contract drops is kept nowhere, here neither).';
 COMMENT ON COLUMN tickets.rejected_row.line IS 'Record number counting the header as line 1; the physical line unless earlier fields held line breaks.';
 
 CREATE TABLE tickets.staged_file (

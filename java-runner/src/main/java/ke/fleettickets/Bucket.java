@@ -81,19 +81,26 @@ final class Bucket implements AutoCloseable {
         }
     }
 
-    /** The object's bytes as a stream; the caller reads and closes it. */
-    InputStream open(String key) {
+    /**
+     * The object's bytes as a stream; the caller reads and closes it. Only the version
+     * listed: if it was replaced since, S3 answers 412 and the next run sees the new one.
+     */
+    InputStream open(String key, String etag) {
         try {
-            return s3.getObject(b -> b.bucket(settings.bucket()).key(key));
+            return s3.getObject(b -> b.bucket(settings.bucket()).key(key).ifMatch(quoted(etag)));
         } catch (SdkException e) {
             throw failure("reading " + address(key), e);
         }
     }
 
-    /** Copy, then delete: a crash in between leaves both, and the next run moves it again. */
-    void move(String from, String to) {
+    /**
+     * Copy, then delete: a crash in between leaves both, and the next run moves it again.
+     * The copy is of the version ingested only, so a file replaced meanwhile is not
+     * archived unread: it stays, and the next run quarantines it as a changed file.
+     */
+    void move(String from, String etag, String to) {
         try {
-            s3.copyObject(b -> b.sourceBucket(settings.bucket()).sourceKey(from)
+            s3.copyObject(b -> b.sourceBucket(settings.bucket()).sourceKey(from).copySourceIfMatch(quoted(etag))
                     .destinationBucket(settings.bucket()).destinationKey(to));
         } catch (SdkException e) {
             throw failure("copying " + address(from) + " to " + to, e);
@@ -118,7 +125,15 @@ final class Bucket implements AutoCloseable {
         return "s3://" + settings.bucket() + "/" + key;
     }
 
+    private static String quoted(String etag) {
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+
     private InfrastructureException failure(String what, SdkException e) {
+        if (e instanceof SdkServiceException service && service.statusCode() == 412) {
+            return new InfrastructureException("S3: " + what + ": the object changed since it was listed;"
+                    + " nothing of it was applied or moved, and the next run will see the new version", e);
+        }
         String status = e instanceof SdkServiceException service ? " (HTTP " + service.statusCode() + ")" : "";
         return new InfrastructureException("S3 failed " + what + " at " + settings.endpoint() + status + ": "
                 + OneLine.of(e.getMessage()), e);

@@ -104,7 +104,7 @@ final class BucketDrain {
 
     private void move(BucketObject file, String folder) throws SQLException {
         String to = folder + file.baseName();
-        bucket.move(file.key(), to);
+        bucket.move(file.key(), file.etag(), to);
         sql.recordArchived(file.key(), file.etag(), to);
         connection.commit();
     }

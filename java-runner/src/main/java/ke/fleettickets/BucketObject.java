@@ -27,6 +27,6 @@ record BucketObject(Bucket bucket, String key, String etag, long sizeBytes) impl
 
     @Override
     public InputStream open() {
-        return bucket.open(key);
+        return bucket.open(key, etag);
     }
 }

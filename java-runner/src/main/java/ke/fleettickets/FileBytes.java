@@ -18,6 +18,7 @@ final class FileBytes implements Closeable {
     private static final int BUFFER_BYTES = 1 << 16;
 
     private final DigestInputStream in;
+    private long count;
     private String etag;
 
     FileBytes(InputStream source) {
@@ -29,12 +30,20 @@ final class FileBytes implements Closeable {
         return new InputStream() {
             @Override
             public int read() throws IOException {
-                return in.read();
+                int b = in.read();
+                if (b >= 0) {
+                    count++;
+                }
+                return b;
             }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                return in.read(b, off, len);
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    count += n;
+                }
+                return n;
             }
         };
     }
@@ -45,10 +54,16 @@ final class FileBytes implements Closeable {
      */
     String etag() throws IOException {
         if (etag == null) {
-            in.transferTo(OutputStream.nullOutputStream());
+            count += in.transferTo(OutputStream.nullOutputStream());
             etag = HexFormat.of().formatHex(in.getMessageDigest().digest());
         }
         return etag;
+    }
+
+    /** All the bytes there were (reads what is left, like {@link #etag()}). */
+    long size() throws IOException {
+        etag();
+        return count;
     }
 
     @Override

@@ -93,10 +93,16 @@ final class FileIngest {
         if (!header.isEmpty()) {
             step = "COPY into " + table;
             // the header bytes were read already: COPY gets them back, then the rest
-            sql.copyIntoStaging(table,
-                    new SequenceInputStream(new ByteArrayInputStream(header.bytes()), bytes.stream()));
+            try {
+                sql.copyIntoStaging(table, new CopyEndGuard(
+                        new SequenceInputStream(new ByteArrayInputStream(header.bytes()), bytes.stream())));
+            } catch (CopyEndGuard.EndMarkerFound e) {
+                throw new FileRejected(new Rejection(e.line,
+                        "a line holding only \\. (the end-of-data marker of COPY) would drop every row after it"));
+            }
         }
-        step = "reading it";
+        step = "checking it";
+        verify(file, bytes);
         String etag = etag(file, bytes);
         step = "tickets.ingest_from_staging";
         return sql.ingestFromStaging(file.key(), etag, file.sizeBytes(), mode());
@@ -104,6 +110,23 @@ final class FileIngest {
 
     private String mode() {
         return apply ? appliedMode : "dry_run";
+    }
+
+    /**
+     * A download cut short reads as a shorter, valid file: compare what was read with the
+     * size the source announced, and with the ETag where that is an MD5 (single-part).
+     */
+    private static void verify(ChangeFile file, FileBytes bytes) throws IOException {
+        long read = bytes.size();
+        if (read != file.sizeBytes()) {
+            throw new InfrastructureException(file.label() + ": read " + read + " bytes but it has " + file.sizeBytes()
+                    + " (the transfer was cut short, or the file changed while it was read); nothing of it was applied");
+        }
+        String known = file.knownEtag();
+        if (known != null && known.matches("[0-9a-fA-F]{32}") && !known.equalsIgnoreCase(bytes.etag())) {
+            throw new InfrastructureException(file.label() + ": the bytes read have MD5 " + bytes.etag()
+                    + " but the object's ETag is " + known + "; nothing of it was applied");
+        }
     }
 
     /** The bucket's ETag when the source has one (a multipart ETag is no MD5), else the MD5. */

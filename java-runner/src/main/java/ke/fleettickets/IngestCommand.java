@@ -125,6 +125,12 @@ final class IngestCommand implements Callable<Integer> {
             }
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
+        } catch (RuntimeException e) {
+            if (bucketClient != null) {
+                // the database failed first: the client built meanwhile is not needed
+                bucketClient.thenAccept(Bucket::close);
+            }
+            throw e;
         } catch (SQLException e) {
             throw new InfrastructureException("database failed at " + url.where() + ": " + OneLine.of(e.getMessage())
                     + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]"), e);

@@ -271,6 +271,26 @@ class BucketDrainTest {
     }
 
     @Test
+    void aFileReplacedWhileItIsReadIsNotAppliedAndTheNextRunTakesTheNewVersion() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+        Faults.Gate get = s3.faults().hold(Faults.Op.GET, "20260625T080000.csv");
+        CompletableFuture<CliRun> first = CompletableFuture.supplyAsync(() -> run("--from-bucket", "--apply"));
+        assertTrue(get.awaitArrival(Duration.ofSeconds(30)));
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC2"));  // the exporter rewrites it meanwhile
+        get.release();
+        CliRun r = first.get(60, TimeUnit.SECONDS);
+
+        assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("changed since it was listed"), r.err());
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"));
+
+        CliRun next = run("--from-bucket", "--apply");
+        assertEquals(ExitCode.OK, next.exit(), next.err());
+        assertEquals(List.of("INC2"), db.column("SELECT ticket_id FROM tickets.inc"));
+        assertEquals(s3.etag(PROCESSED + "20260625T080000.csv"), db.one("SELECT etag FROM tickets.file_ledger"));
+    }
+
+    @Test
     void twoRunsAtOnceIngestNothingTwice() throws Exception {
         s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
         Faults.Gate gate = s3.faults().hold(Faults.Op.GET, "20260625T080000.csv");

@@ -121,6 +121,7 @@ class IngestCommandTest {
             unterminated quote       | ticket_id,region\\nINC1,Nairobi\\nINC2,"Kis\\n | line 4 | unterminated CSV quoted field
             more fields than header  | ticket_id,region\\nINC1,Nairobi,x\\n         | line 2 | extra data
             unterminated header quote| ticket_id,"region\\nINC1,Nairobi\\n          | line 1 | unterminated quoted field
+            COPY end-of-data marker  | ticket_id,region\\nINC1,Nairobi\\n\\.\\nINC2,Kisumu\\n | line 3 | end-of-data marker
             """)
     void aBadFileIsRejectedWholeWithOneLineNamingFileLineAndReason(String what, String csv, String line, String reason)
             throws Exception {
@@ -159,6 +160,47 @@ class IngestCommandTest {
         assertTrue(errLines.get(1).contains("line 1: header is not valid UTF-8"), r.err());
         assertEquals("0", db.one("SELECT count(*) FROM tickets.inc"));
         assertEquals("2", db.one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'rejected'"));
+    }
+
+    @Test
+    void theEndOfDataMarkerInsideQuotesIsJustData() throws Exception {
+        Path f = file("20260625T080000.csv", "ticket_id,location_name\nINC1,\"a\n\\.\nb\"\nINC2,x\n");
+
+        CliRun r = run("--inc-csv", f.toString(), "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertEquals(List.of("INC1|a\n\\.\nb", "INC2|x"),
+                db.column("SELECT ticket_id || '|' || location_name FROM tickets.inc ORDER BY 1"));
+    }
+
+    @Test
+    void aFileWhoseBytesDoNotMatchItsSizeOrEtagIsNeverApplied() throws Exception {
+        byte[] bytes = "ticket_id\nINC1\n".getBytes(StandardCharsets.UTF_8);
+        String md5 = db.one("SELECT md5(convert_to(E'ticket_id\\nINC1\\n', 'UTF8'))");
+        record Cut(long sizeBytes, String knownEtag, byte[] body) implements ChangeFile {
+            public String key() { return "automations/inc/changes/20260625T080000.csv"; }
+            public String name() { return key(); }
+            public String label() { return "s3://isptickets/" + key(); }
+            public java.io.InputStream open() { return new java.io.ByteArrayInputStream(body); }
+        }
+        try (java.sql.Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            FileIngest ingest = new FileIngest(c, true, "apply");
+            // a download cut short: fewer bytes than the listing announced
+            InfrastructureException shorter = org.junit.jupiter.api.Assertions.assertThrows(InfrastructureException.class,
+                    () -> ingest.ingest(new Cut(bytes.length + 100, md5, bytes)));
+            assertTrue(shorter.getMessage().contains("cut short"), shorter.getMessage());
+            c.rollback();
+            // the right length, other bytes than the ETag says
+            InfrastructureException other = org.junit.jupiter.api.Assertions.assertThrows(InfrastructureException.class,
+                    () -> ingest.ingest(new Cut(bytes.length, "0123456789abcdef0123456789abcdef", bytes)));
+            assertTrue(other.getMessage().contains("ETag"), other.getMessage());
+            c.rollback();
+            // a multipart ETag is no MD5: only the size is checked
+            assertTrue(ingest.ingest(new Cut(bytes.length, "abc-2", bytes)) instanceof FileIngest.Ingested);
+            c.commit();
+        }
+        assertEquals(List.of("abc-2"), db.column("SELECT etag FROM tickets.file_ledger"));
     }
 
     @Test
