@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
         version = "fleettickets 0.1.0",
         description = {
             "Ingests the INC ticket change stream (CSV files) into PostgreSQL.",
-            "Without --apply it is a dry run: every file is loaded and checked, then rolled back;",
-            "nothing changes in the database or the bucket.",
-            "The database comes from DATABASE_URL, the bucket from the RUSTFS_* variables."
+            "Without --apply it is a dry run: each file is loaded, checked and rolled",
+            "back, and nothing changes in the database or the bucket.",
+            "The database comes from DATABASE_URL, the bucket from RUSTFS_* variables."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
