@@ -124,9 +124,7 @@ final class RunReport {
             return;
         }
         if (format == Format.JSON) {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("event", "note");
-            event.put("dry_run", dryRun);
+            Map<String, Object> event = event("note");
             event.put("message", text);
             out.println(Json.object(event));
             return;
@@ -140,9 +138,7 @@ final class RunReport {
 
     void finish(long millis) {
         if (format == Format.JSON) {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("event", "summary");
-            event.put("dry_run", dryRun);
+            Map<String, Object> event = event("summary");
             event.put("files", files);
             event.put("rejected_files", rejectedFiles);
             event.put("moved_only", archivedOnly);
@@ -176,10 +172,15 @@ final class RunReport {
         }
     }
 
-    private Map<String, Object> event(String name, ChangeFile file) {
+    private Map<String, Object> event(String name) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event", name);
         event.put("dry_run", dryRun);
+        return event;
+    }
+
+    private Map<String, Object> event(String name, ChangeFile file) {
+        Map<String, Object> event = event(name);
         event.put("n", files);
         event.put("of", fileCount);
         event.put("key", file.key());

@@ -422,15 +422,20 @@ class BucketDrainTest {
         assertFinishedOnceAfterRestart("20260625T080000.csv");
     }
 
-    @Test
-    void killedAfterTheCommitBeforeTheArchiveLosesNothing() throws Exception {
+    /** Starts a runner, lets it reach {@code op} on the file, kills it there; that request never happens. */
+    private void killRunnerAt(Faults.Op op) throws Exception {
         s3.put(CHANGES + "20260625T080000.csv", csv("INC1", "INC2"));
-        Faults.Gate copy = s3.faults().hold(Faults.Op.COPY, "20260625T080000.csv");
+        Faults.Gate gate = s3.faults().hold(op, "20260625T080000.csv");
         Process runner = startRunner("--from-bucket", "--apply");
-        assertTrue(copy.awaitArrival(Duration.ofSeconds(60)), "the runner reached the archive move");
+        assertTrue(gate.awaitArrival(Duration.ofSeconds(60)), "the runner reached " + op);
 
         kill(runner);
-        dropHeld(Faults.Op.COPY, copy);
+        dropHeld(op, gate);
+    }
+
+    @Test
+    void killedAfterTheCommitBeforeTheArchiveLosesNothing() throws Exception {
+        killRunnerAt(Faults.Op.COPY);
 
         assertEquals("applied", db.one("SELECT outcome FROM tickets.file_ledger"), "the ingest was committed");
         assertTrue(s3.exists(CHANGES + "20260625T080000.csv") && !s3.exists(PROCESSED + "20260625T080000.csv"),
@@ -440,13 +445,7 @@ class BucketDrainTest {
 
     @Test
     void killedBetweenCopyAndDeleteLosesNothing() throws Exception {
-        s3.put(CHANGES + "20260625T080000.csv", csv("INC1", "INC2"));
-        Faults.Gate delete = s3.faults().hold(Faults.Op.DELETE, "20260625T080000.csv");
-        Process runner = startRunner("--from-bucket", "--apply");
-        assertTrue(delete.awaitArrival(Duration.ofSeconds(60)), "the runner reached the delete");
-
-        kill(runner);
-        dropHeld(Faults.Op.DELETE, delete);
+        killRunnerAt(Faults.Op.DELETE);
 
         assertTrue(s3.exists(PROCESSED + "20260625T080000.csv") && s3.exists(CHANGES + "20260625T080000.csv"),
                 "the crash left the file in both places");
