@@ -70,35 +70,30 @@ BEGIN
 
     -- One statement over the staging table: classify every row, keep the newest row per
     -- ticket, and write only what is new or changed (insert and update apart: ingests are
-    -- serialized by the lock above, and a plain INSERT is cheaper than ON CONFLICT). A fresh staging table filled by one
-    -- COPY holds its rows in file order, so ctid order is line order.
+    -- serialized by the lock above, and a plain INSERT is cheaper than ON CONFLICT).
+    -- A fresh staging table filled by one COPY holds its rows in file order, so ctid
+    -- order is line order: it breaks ties between a ticket's rows without numbering them.
     EXECUTE format($sql$
       WITH classified AS MATERIALIZED (
-        SELECT line, tid, raw, row_text, updated_at,
+        SELECT rowid, tid, raw, updated_at,
                CASE WHEN tid LIKE 'EXPORT STOPPED%%' THEN 'sentinel'
                     WHEN tid IS NULL THEN 'rejected'
                     WHEN is_alarm THEN 'alarm'
                     ELSE 'row'
                END AS kind
-          FROM (SELECT row_number() OVER (ORDER BY s.ctid) + 1 AS line,
+          FROM (SELECT s.ctid AS rowid,
                        upper(tickets.clean(%1$s)) AS tid,
                        tickets.parse_bool(%2$s) IS TRUE AS is_alarm,
-                       tickets.eat_ts(%6$s) AS updated_at,
-                       jsonb_strip_nulls(jsonb_object($2, ARRAY[%3$s]::text[])) AS raw,
-                       CASE WHEN tickets.clean(%1$s) IS NULL THEN array_to_string(ARRAY[%4$s], ',') END AS row_text
-                  FROM staging.%5$I AS s) AS src
-      ),
-      rejects AS (
-        INSERT INTO tickets.rejected_row (ledger_id, line, reason, columns, row_text)
-        SELECT $1, line, 'ticket_id is empty', $3, row_text FROM classified WHERE kind = 'rejected'
-        RETURNING 1
+                       tickets.eat_ts(%5$s) AS updated_at,
+                       jsonb_strip_nulls(jsonb_object($1, ARRAY[%3$s]::text[])) AS raw
+                  FROM staging.%4$I AS s) AS src
       ),
       latest AS (
         -- Byte order is enough to group a ticket's rows, and much cheaper than the locale's.
         SELECT DISTINCT ON (tid COLLATE "C") tid, raw, updated_at
           FROM classified
          WHERE kind = 'row'
-         ORDER BY tid COLLATE "C", updated_at DESC NULLS LAST, line DESC
+         ORDER BY tid COLLATE "C", updated_at DESC NULLS LAST, rowid DESC
       ),
       target AS MATERIALIZED (
         SELECT l.tid, l.raw, l.updated_at,
@@ -110,10 +105,11 @@ BEGIN
           FROM latest AS l
           LEFT JOIN tickets.inc AS i ON i.ticket_id = l.tid
       ),
+      -- OFFSET 0 keeps each feed point computed once per row, not once per use.
       inserted AS (
         INSERT INTO tickets.inc (ticket_id, raw, geom, geo_source)
         SELECT tid, raw, feed_geom, CASE WHEN feed_geom IS NOT NULL THEN 'feed' END
-          FROM (SELECT tid, raw, tickets.feed_point(raw) AS feed_geom FROM target WHERE action = 'insert') AS n
+          FROM (SELECT tid, raw, tickets.feed_point(raw) AS feed_geom FROM target WHERE action = 'insert' OFFSET 0) AS n
         RETURNING 1
       ),
       updated AS (
@@ -123,14 +119,14 @@ BEGIN
                geom = coalesce(g.feed_geom, t.geom),
                geo_source = CASE WHEN g.feed_geom IS NOT NULL THEN 'feed' ELSE t.geo_source END,
                ingested_at = now()
-          FROM (SELECT tid, raw, tickets.feed_point(raw) AS feed_geom FROM target WHERE action = 'update') AS g
+          FROM (SELECT tid, raw, tickets.feed_point(raw) AS feed_geom FROM target WHERE action = 'update' OFFSET 0) AS g
          WHERE t.ticket_id = g.tid
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM classified)                          AS rows_read,
              (SELECT count(*) FROM classified WHERE kind = 'sentinel')  AS sentinel,
              (SELECT count(*) FROM classified WHERE kind = 'alarm')     AS alarm,
-             (SELECT count(*) FROM rejects)                             AS rejected_rows,
+             (SELECT count(*) FROM classified WHERE kind = 'rejected')  AS rejected_rows,
              (SELECT count(*) FROM inserted)                            AS inserted,
              (SELECT count(*) FROM updated)                             AS updated,
              (SELECT count(*) FROM target WHERE action = 'unchanged')   AS unchanged,
@@ -138,9 +134,23 @@ BEGIN
              (SELECT count(*) FROM classified WHERE kind = 'row')
                - (SELECT count(*) FROM target)                          AS duplicates,
              (SELECT max(updated_at) FROM target WHERE action IN ('insert', 'update')) AS max_updated_at
-      $sql$, v_ticket, v_alarm, v_values, v_row_text, v_staged.staging_table, v_updated)
+      $sql$, v_ticket, v_alarm, v_values, v_staged.staging_table, v_updated)
     INTO v_counts
-    USING v_ledger.ledger_id, v_keys, v_row_columns;
+    USING v_keys;
+
+    -- Rows without a ticket_id are kept with their line (the header is line 1). Numbering
+    -- lines takes a sort of the file, paid only by a file that has such rows.
+    IF v_counts.rejected_rows > 0 THEN
+      EXECUTE format($sql$
+        INSERT INTO tickets.rejected_row (ledger_id, line, reason, columns, row_text)
+        SELECT $1, n.line, 'ticket_id is empty', $2, array_to_string(ARRAY[%1$s], ',')
+          FROM (SELECT ctid AS rowid, row_number() OVER (ORDER BY ctid) + 1 AS line FROM staging.%2$I) AS n
+          JOIN staging.%2$I AS s ON s.ctid = n.rowid
+         WHERE tickets.clean(%3$s) IS NULL
+         ORDER BY n.line
+        $sql$, v_row_text, v_staged.staging_table, v_ticket)
+      USING v_ledger.ledger_id, v_row_columns;
+    END IF;
   END IF;
 
   EXECUTE format('DROP TABLE IF EXISTS staging.%I', v_staged.staging_table);

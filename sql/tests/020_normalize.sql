@@ -1,6 +1,6 @@
 -- Stage 020: what each row becomes (contract rules 1-4).
 BEGIN;
-SELECT plan(42);
+SELECT plan(44);
 
 CREATE TEMP TABLE r AS
 SELECT * FROM tests.ingest('automations/inc/changes/20260625T140003.csv', concat_ws(E'\n',
@@ -74,6 +74,13 @@ SELECT is(ARRAY(SELECT tickets.eat_ts(v) FROM unnest(ARRAY['2024-02-29 00:00:00'
                                                            '0000-01-01 00:00:00', '2026-1-1 00:00:00', ' 2026-01-01 00:00:00 ']) AS v),
           ARRAY['2024-02-29 00:00:00+03', NULL, NULL, NULL, NULL, NULL, NULL, NULL, '2026-01-01 00:00:00+03']::timestamptz[],
           'eat_ts knows leap years and month lengths, refuses out-of-range fields and ignores surrounding blanks');
+SELECT is(ARRAY(SELECT tickets.eat_ts(v) FROM unnest(ARRAY['2026-06-25T14:03:11', '2026-06-25 14:03:11.123456789', '2026-06-25 14:03:11.1234567890',
+                                                           '2026-06-25 14:03:11.', '2026-06-25 14:03', '2026-06-25', '2026-06-25 14:03:60',
+                                                           '2026-06-25 14:03:11+03', E'\t2026-06-25 14:03:11\r\n', '2026-06-25 14:03:1a',
+                                                           '2026-06-25 14:03:11 ', '1900-02-29 00:00:00', '2000-02-29 00:00:00', NULL]) AS v),
+          ARRAY['2026-06-25 14:03:11+03', '2026-06-25 14:03:11.123457+03', NULL, NULL, NULL, NULL, NULL,
+                NULL, '2026-06-25 14:03:11+03', NULL, '2026-06-25 14:03:11+03', NULL, '2000-02-29 00:00:00+03', NULL]::timestamptz[],
+          'eat_ts takes a T or a space, a fraction of up to 9 digits, and nothing else');
 SELECT is((SELECT mttr FROM tickets.inc WHERE ticket_id = 'INC0001'), 597, 'mttr 596.5 rounds half up to 597 minutes');
 SELECT is((SELECT mttr FROM tickets.inc WHERE ticket_id = 'INC0002'), 1432, 'mttr 1432.4 rounds to 1432 minutes');
 SELECT is((SELECT mttr FROM tickets.inc WHERE ticket_id = 'INC0005'), 1, 'mttr 0.5 rounds up to 1 minute');
@@ -95,6 +102,19 @@ SELECT is(ARRAY(SELECT tickets.parse_degrees(v, 90) FROM unnest(ARRAY['-1.5', '+
 -- Rule 4: a bad value never fails the file ----------------------------------------------------
 SELECT is((SELECT outcome::text FROM r), 'applied', 'a file full of bad values is still applied');
 SELECT is((SELECT count(*) FROM tickets.inc), 4::bigint, 'four tickets landed');
+
+-- Rejected rows are numbered by record (the header is line 1), whatever lies between them --
+CREATE TEMP TABLE r2 AS
+SELECT * FROM tests.ingest('automations/inc/changes/20260625T150003.csv', concat_ws(E'\n',
+  'ticket_id,location_name,source_updated_at',
+  ',"first, empty",2026-06-25 10:00:00',
+  'INC0100,"two',
+  'lines",2026-06-25 10:00:00',
+  ',third,2026-06-25 10:00:00',
+  ''));
+SELECT results_eq($$ SELECT line, row_text FROM tickets.rejected_row WHERE ledger_id = (SELECT ledger_id FROM r2) ORDER BY line $$,
+                  $$ VALUES (2::bigint, ',"first, empty",2026-06-25 10:00:00'), (4::bigint, ',third,2026-06-25 10:00:00') $$,
+                  'each row without a ticket_id keeps its own line, after a field with a line break too');
 
 SELECT * FROM finish();
 ROLLBACK;
