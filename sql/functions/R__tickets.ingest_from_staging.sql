@@ -69,13 +69,15 @@ BEGIN
       LEFT JOIN tickets.contract_column AS c ON c.name = h.name;
 
     -- One statement over the staging table: classify every row, keep the newest row per
-    -- ticket, and write only what is new or changed (insert and update apart: ingests are
-    -- serialized by the lock above, and a plain INSERT is cheaper than ON CONFLICT).
-    -- A fresh staging table filled by one COPY holds its rows in file order, so ctid
-    -- order is line order: it breaks ties between a ticket's rows without numbering them.
+    -- ticket, build its raw, and write only what is new or changed (insert and update
+    -- apart: ingests are serialized by the lock above, and a plain INSERT is cheaper than
+    -- ON CONFLICT). The classifying pass and the sort carry only a row's ctid, ticket and
+    -- timestamp; raw is built for the rows kept. A fresh staging table filled by one COPY
+    -- holds its rows in file order, so ctid order is line order: it breaks ties between a
+    -- ticket's rows without numbering them.
     EXECUTE format($sql$
       WITH classified AS MATERIALIZED (
-        SELECT rowid, tid, raw, updated_at,
+        SELECT rowid, tid, updated_at,
                CASE WHEN tid LIKE 'EXPORT STOPPED%%' THEN 'sentinel'
                     WHEN tid IS NULL THEN 'rejected'
                     WHEN is_alarm THEN 'alarm'
@@ -84,26 +86,40 @@ BEGIN
           FROM (SELECT s.ctid AS rowid,
                        upper(tickets.clean(%1$s)) AS tid,
                        tickets.parse_bool(%2$s) IS TRUE AS is_alarm,
-                       tickets.eat_ts(%5$s) AS updated_at,
-                       jsonb_strip_nulls(jsonb_object($1, ARRAY[%3$s]::text[])) AS raw
+                       tickets.eat_ts(%5$s) AS updated_at
                   FROM staging.%4$I AS s) AS src
+      ),
+      tally AS (
+        SELECT count(*) AS rows_read,
+               count(*) FILTER (WHERE kind = 'sentinel') AS sentinel,
+               count(*) FILTER (WHERE kind = 'alarm') AS alarm,
+               count(*) FILTER (WHERE kind = 'rejected') AS rejected_rows,
+               count(*) FILTER (WHERE kind = 'row') AS ticket_rows
+          FROM classified
       ),
       latest AS (
         -- Byte order is enough to group a ticket's rows, and much cheaper than the locale's.
-        SELECT DISTINCT ON (tid COLLATE "C") tid, raw, updated_at
+        SELECT DISTINCT ON (tid COLLATE "C") tid, rowid, updated_at
           FROM classified
          WHERE kind = 'row'
          ORDER BY tid COLLATE "C", updated_at DESC NULLS LAST, rowid DESC
       ),
+      built AS (
+        -- OFFSET 0: raw is built once per row, however often it is used below.
+        SELECT l.tid, l.updated_at, jsonb_strip_nulls(jsonb_object($1, ARRAY[%3$s]::text[])) AS raw
+          FROM latest AS l
+          JOIN staging.%4$I AS s ON s.ctid = l.rowid
+        OFFSET 0
+      ),
       target AS MATERIALIZED (
-        SELECT l.tid, l.raw, l.updated_at,
+        SELECT b.tid, b.raw, b.updated_at,
                CASE WHEN i.ticket_id IS NULL THEN 'insert'
-                    WHEN l.updated_at < i.source_updated_at THEN 'stale'
-                    WHEN l.raw = i.raw THEN 'unchanged'
+                    WHEN b.updated_at < i.source_updated_at THEN 'stale'
+                    WHEN b.raw = i.raw THEN 'unchanged'
                     ELSE 'update'
                END AS action
-          FROM latest AS l
-          LEFT JOIN tickets.inc AS i ON i.ticket_id = l.tid
+          FROM built AS b
+          LEFT JOIN tickets.inc AS i ON i.ticket_id = b.tid
       ),
       -- OFFSET 0 keeps each feed point computed once per row, not once per use.
       inserted AS (
@@ -122,18 +138,21 @@ BEGIN
           FROM (SELECT tid, raw, tickets.feed_point(raw) AS feed_geom FROM target WHERE action = 'update' OFFSET 0) AS g
          WHERE t.ticket_id = g.tid
         RETURNING 1
+      ),
+      outcome AS (
+        SELECT count(*) AS kept,
+               count(*) FILTER (WHERE action = 'unchanged') AS unchanged,
+               count(*) FILTER (WHERE action = 'stale') AS stale,
+               max(updated_at) FILTER (WHERE action IN ('insert', 'update')) AS max_updated_at
+          FROM target
       )
-      SELECT (SELECT count(*) FROM classified)                          AS rows_read,
-             (SELECT count(*) FROM classified WHERE kind = 'sentinel')  AS sentinel,
-             (SELECT count(*) FROM classified WHERE kind = 'alarm')     AS alarm,
-             (SELECT count(*) FROM classified WHERE kind = 'rejected')  AS rejected_rows,
-             (SELECT count(*) FROM inserted)                            AS inserted,
-             (SELECT count(*) FROM updated)                             AS updated,
-             (SELECT count(*) FROM target WHERE action = 'unchanged')   AS unchanged,
-             (SELECT count(*) FROM target WHERE action = 'stale')       AS stale,
-             (SELECT count(*) FROM classified WHERE kind = 'row')
-               - (SELECT count(*) FROM target)                          AS duplicates,
-             (SELECT max(updated_at) FROM target WHERE action IN ('insert', 'update')) AS max_updated_at
+      SELECT t.rows_read, t.sentinel, t.alarm, t.rejected_rows,
+             (SELECT count(*) FROM inserted) AS inserted,
+             (SELECT count(*) FROM updated)  AS updated,
+             o.unchanged, o.stale,
+             t.ticket_rows - o.kept AS duplicates,
+             o.max_updated_at
+        FROM tally AS t CROSS JOIN outcome AS o
       $sql$, v_ticket, v_alarm, v_values, v_staged.staging_table, v_updated)
     INTO v_counts
     USING v_keys;
