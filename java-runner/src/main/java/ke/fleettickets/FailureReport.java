@@ -26,7 +26,14 @@ final class FailureReport implements IExecutionExceptionHandler, IParameterExcep
     public int handleParseException(ParameterException e, String[] args) {
         CommandLine cli = e.getCommandLine();
         String help = cli.getCommandSpec().qualifiedName() + " --help";
-        print(cli.getErr(), OneLine.of(e.getMessage()) + " (see " + help + ")");
+        String line = OneLine.of(e.getMessage()) + " (see " + help + ")";
+        // the options were not parsed, so --log-format is looked for in the words themselves
+        if (asksForJson(args)) {
+            lastLine = line;
+            printEvent(cli.getErr(), ExitCode.USAGE);
+        } else {
+            print(cli.getErr(), line);
+        }
         return ExitCode.USAGE;
     }
 
@@ -35,14 +42,29 @@ final class FailureReport implements IExecutionExceptionHandler, IParameterExcep
         boolean json = cli.getCommand() instanceof IngestCommand ingest && ingest.format() == RunReport.Format.JSON;
         int exit = report(e, json ? new PrintWriter(java.io.Writer.nullWriter()) : cli.getErr());
         if (json) {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("event", "error");
-            event.put("exit", exit);
-            event.put("message", lastLine);
-            cli.getErr().println(Json.object(event));
-            cli.getErr().flush();
+            printEvent(cli.getErr(), exit);
         }
         return exit;
+    }
+
+    /** {@code --log-format json} or {@code --log-format=json}, any case, among the arguments. */
+    static boolean asksForJson(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equalsIgnoreCase("--log-format=json")
+                    || (args[i].equals("--log-format") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("json"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void printEvent(PrintWriter err, int exit) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("event", "error");
+        event.put("exit", exit);
+        event.put("message", lastLine);
+        err.println(Json.object(event));
+        err.flush();
     }
 
     /** The last line printed (or, for --log-format json, to be printed as an event). */

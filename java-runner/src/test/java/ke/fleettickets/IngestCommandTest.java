@@ -271,6 +271,24 @@ class IngestCommandTest {
     }
 
     @Test
+    void withJsonLogsEvenAMistypedCommandLineIsOneJsonObject() throws Exception {
+        Path f = file("a.csv", "ticket_id\nINC1\n");
+        List<CliRun> runs = List.of(
+                run("--log-format", "json", "--inc-csv", f.toString(), "--no-such-flag"),
+                run("--no-such-flag", "--log-format=JSON"),
+                CliRun.of(Map.of(), "--inc-csv", f.toString(), "--log-format", "json"));
+        for (CliRun r : runs) {
+            assertEquals(ExitCode.USAGE, r.exit(), r.err());
+            List<String> lines = r.err().lines().toList();
+            assertEquals(1, lines.size(), r.err());
+            assertTrue(lines.get(0).startsWith("{\"event\":\"error\",\"exit\":2,\"message\":\""), r.err());
+        }
+        assertTrue(runs.get(0).err().contains("--no-such-flag"), runs.get(0).err());
+        assertTrue(runs.get(2).err().contains("DATABASE_URL"), runs.get(2).err());
+        assertTrue(run("--no-such-flag", "--log-format", "text").err().startsWith("fleettickets: "));
+    }
+
+    @Test
     void anUnreachableDatabaseExitsFourAndNeverPrintsThePassword() throws Exception {
         Path f = file("a.csv", "ticket_id\nINC1\n");
 
