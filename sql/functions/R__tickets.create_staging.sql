@@ -64,10 +64,11 @@ BEGIN
                  (SELECT coalesce(string_agg(format('%I text', 'c' || i), ', ' ORDER BY i), '')
                     FROM generate_series(1, cardinality(v_names)) AS i));
 
-  INSERT INTO tickets.staged_file AS f (file_key, staging_table, columns, staged_at)
-  VALUES (p_key, v_table, v_names, clock_timestamp())
+  INSERT INTO tickets.staged_file AS f (file_key, staging_table, columns, staged_at, staged_xact)
+  VALUES (p_key, v_table, v_names, clock_timestamp(), pg_current_xact_id())
   ON CONFLICT (file_key) DO UPDATE
-    SET staging_table = excluded.staging_table, columns = excluded.columns, staged_at = excluded.staged_at;
+    SET staging_table = excluded.staging_table, columns = excluded.columns, staged_at = excluded.staged_at,
+        staged_xact = excluded.staged_xact;
 
   RETURN format('staging.%I', v_table);
 END;
@@ -77,4 +78,4 @@ COMMENT ON FUNCTION tickets.create_staging(text, text) IS
   'Validates a file''s header line and creates the UNLOGGED staging table to COPY the file into; returns its name.
 Header names are matched trimmed and case-insensitively; ticket_id is required (FT001), duplicates (FT002) and blank or
 unparseable names (FT003) are refused. p_header NULL means a zero-byte file. Then:
-COPY <table> FROM STDIN WITH (FORMAT csv, HEADER true) and tickets.ingest_from_staging(p_key).';
+COPY <table> FROM STDIN WITH (FORMAT csv, HEADER true) and tickets.ingest_from_staging(p_key), all three in one transaction.';

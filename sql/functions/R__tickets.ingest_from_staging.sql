@@ -32,6 +32,15 @@ BEGIN
             HINT = 'Call tickets.create_staging(p_key, p_header), COPY the file into the table it returns, then call this again.';
   END IF;
 
+  IF v_staged.staged_xact IS DISTINCT FROM pg_current_xact_id() THEN
+    RAISE EXCEPTION 'the staging table for % was created in an earlier transaction', p_key
+      USING ERRCODE = 'FT007',
+            DETAIL = 'Rows are taken in the order COPY stored them, which is file order only when the table was created '
+                     'and filled in the transaction that ingests it.',
+            HINT = 'Run tickets.create_staging, the COPY and tickets.ingest_from_staging between one BEGIN and COMMIT '
+                   '(README, "From psql").';
+  END IF;
+
   -- One ingest at a time: the stream's state row is the lock (the watermark moves at the end).
   PERFORM FROM tickets.import_meta AS m WHERE m.source = 'inc' FOR UPDATE;
 
@@ -207,4 +216,5 @@ COMMENT ON FUNCTION tickets.ingest_from_staging(text, text, bigint, text) IS
 Drops alarm and sentinel rows, records rows without ticket_id in tickets.rejected_row, cleans the rest, keeps the
 newest row per ticket (source_updated_at, then file order) and upserts it into tickets.inc unless the stored version is
 newer (stale) or identical (unchanged: not rewritten). Advances the watermark and drops the staging table.
-p_mode: manual (default), apply, reseed, or dry_run (the caller rolls the transaction back).';
+p_mode: manual (default), apply, reseed, or dry_run (the caller rolls the transaction back).
+Must run in the transaction that called tickets.create_staging (FT007 otherwise): file order is taken from where COPY stored the rows.';

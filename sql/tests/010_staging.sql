@@ -1,6 +1,6 @@
 -- Stage 010: the header check, the staging table, and files rejected whole.
 BEGIN;
-SELECT plan(32);
+SELECT plan(34);
 
 -- The staging table ------------------------------------------------------------------
 SELECT is(tickets.create_staging('changes/a.csv', 'ticket_id,region'),
@@ -33,6 +33,12 @@ SELECT throws_ok($$ SELECT tickets.create_staging('', 'ticket_id') $$,
                  'FT005', NULL, 'a blank key is refused (FT005)');
 SELECT throws_ok($$ SELECT tickets.ingest_from_staging('never/staged.csv') $$,
                  'FT004', NULL, 'ingesting a key that was never staged is refused (FT004)');
+SELECT tests.stage_bytes('changes/earlier.csv', convert_to(E'ticket_id\nINC9\n', 'UTF8'));
+SELECT is((SELECT staged_xact FROM tickets.staged_file WHERE file_key = 'changes/earlier.csv'), pg_current_xact_id(),
+          'a staged file records the transaction that created its table');
+UPDATE tickets.staged_file SET staged_xact = '1'::xid8 WHERE file_key = 'changes/earlier.csv';  -- as if staged before
+SELECT throws_ok($$ SELECT tickets.ingest_from_staging('changes/earlier.csv') $$,
+                 'FT007', NULL, 'a file staged in an earlier transaction is refused (FT007): its file order is lost');
 
 -- A hostile header name is data, never SQL.
 SELECT lives_ok($$ SELECT tests.ingest('changes/hostile.csv',

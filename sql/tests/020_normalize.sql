@@ -1,6 +1,6 @@
 -- Stage 020: what each row becomes (contract rules 1-4).
 BEGIN;
-SELECT plan(44);
+SELECT plan(45);
 
 CREATE TEMP TABLE r AS
 SELECT * FROM tests.ingest('automations/inc/changes/20260625T140003.csv', concat_ws(E'\n',
@@ -81,6 +81,10 @@ SELECT is(ARRAY(SELECT tickets.eat_ts(v) FROM unnest(ARRAY['2026-06-25T14:03:11'
           ARRAY['2026-06-25 14:03:11+03', '2026-06-25 14:03:11.123457+03', NULL, NULL, NULL, NULL, NULL,
                 NULL, '2026-06-25 14:03:11+03', NULL, '2026-06-25 14:03:11+03', NULL, '2000-02-29 00:00:00+03', NULL]::timestamptz[],
           'eat_ts takes a T or a space, a fraction of up to 9 digits, and nothing else');
+SELECT is(ARRAY(SELECT tickets.eat_ts(v) FROM unnest(ARRAY[repeat(' ', 200) || '2026-06-25 14:03:11', repeat(' ', 300) || '2026-06-25 14:03:11',
+                                                           repeat('2', 1000000)]) AS v),
+          ARRAY['2026-06-25 14:03:11+03', NULL, NULL]::timestamptz[],
+          'eat_ts trims blanks in a text of up to 256 bytes, and a long text is NULL, not an error');
 SELECT is((SELECT mttr FROM tickets.inc WHERE ticket_id = 'INC0001'), 597, 'mttr 596.5 rounds half up to 597 minutes');
 SELECT is((SELECT mttr FROM tickets.inc WHERE ticket_id = 'INC0002'), 1432, 'mttr 1432.4 rounds to 1432 minutes');
 SELECT is((SELECT mttr FROM tickets.inc WHERE ticket_id = 'INC0005'), 1, 'mttr 0.5 rounds up to 1 minute');
