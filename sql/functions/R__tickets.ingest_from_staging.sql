@@ -81,9 +81,9 @@ BEGIN
     -- ticket, build its raw, and write only what is new or changed (insert and update
     -- apart: ingests are serialized by the lock above, and a plain INSERT is cheaper than
     -- ON CONFLICT). The classifying pass and the sort carry only a row's ctid, ticket and
-    -- timestamp; raw is built for the rows kept. A fresh staging table filled by one COPY
-    -- holds its rows in file order, so ctid order is line order: it breaks ties between a
-    -- ticket's rows without numbering them.
+    -- timestamp; raw is built for the rows kept. A staging table created and filled in
+    -- this transaction (checked above) holds its rows in file order, so ctid order is line
+    -- order: it breaks ties between a ticket's rows without numbering them.
     EXECUTE format($sql$
       WITH classified AS MATERIALIZED (
         SELECT rowid, tid, updated_at,

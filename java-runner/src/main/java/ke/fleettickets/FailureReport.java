@@ -29,8 +29,7 @@ final class FailureReport implements IExecutionExceptionHandler, IParameterExcep
         String line = OneLine.of(e.getMessage()) + " (see " + help + ")";
         // the options were not parsed, so --log-format is looked for in the words themselves
         if (asksForJson(args)) {
-            lastLine = line;
-            printEvent(cli.getErr(), ExitCode.USAGE);
+            printEvent(cli.getErr(), ExitCode.USAGE, line);
         } else {
             print(cli.getErr(), line);
         }
@@ -42,7 +41,7 @@ final class FailureReport implements IExecutionExceptionHandler, IParameterExcep
         boolean json = cli.getCommand() instanceof IngestCommand ingest && ingest.format() == RunReport.Format.JSON;
         int exit = report(e, json ? new PrintWriter(java.io.Writer.nullWriter()) : cli.getErr());
         if (json) {
-            printEvent(cli.getErr(), exit);
+            printEvent(cli.getErr(), exit, lastLine);
         }
         return exit;
     }
@@ -58,11 +57,11 @@ final class FailureReport implements IExecutionExceptionHandler, IParameterExcep
         return false;
     }
 
-    private void printEvent(PrintWriter err, int exit) {
+    private static void printEvent(PrintWriter err, int exit, String message) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event", "error");
         event.put("exit", exit);
-        event.put("message", lastLine);
+        event.put("message", message);
         err.println(Json.object(event));
         err.flush();
     }
