@@ -10,61 +10,54 @@ SET work_mem = '256MB'  -- the per-file sorts stay in memory for files of 100k+ 
 AS $$
 DECLARE
   v_started   timestamptz := clock_timestamp();
+  -- a source_updated_at later than this is not trusted (contract rule 6)
+  v_trusted_until timestamptz := clock_timestamp() + interval '1 day';
   v_mode      tickets.ingest_mode := tickets.ingest_mode_of(p_mode);
   v_staged    tickets.staged_file;
   v_ledger    tickets.file_ledger;
-  v_keys      text[];   -- raw keys, in file order, of the columns kept
-  v_values    text;     -- the matching value expressions
+  v_keys      text[];   -- raw keys of the columns kept, in jsonb's order
+  v_values    text;     -- the matching cleaning expressions
   v_ticket    text;     -- the staging column holding ticket_id
   v_alarm     text;     -- the staging column holding is_alarm, if any
   v_updated   text;     -- the staging column holding source_updated_at, if any
   v_row_text  text;     -- expression re-serializing a row's kept columns as CSV (rejected rows)
   v_row_columns text[]; -- the names of those columns, in file order
+  v_header    text;     -- expression: a row's fields as header names (lines repeating the header)
   v_extra     text[];
   v_counts    record;
   v_wm        record;
+  v_bad_line  bigint;
 BEGIN
-  SELECT * INTO v_staged FROM tickets.staged_file AS f WHERE f.file_key = p_key FOR UPDATE;
+  SELECT * INTO v_staged FROM tickets.staged_file AS f WHERE f.file_key = p_key;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no staged file for key %', p_key
       USING ERRCODE = 'FT004',
             DETAIL = 'tickets.staged_file has no row for this key (never staged, or ingested already).',
-            HINT = 'Call tickets.create_staging(p_key, p_header), COPY the file into the table it returns, then call this again.';
+            HINT = 'Call tickets.create_staging(p_key, p_header), COPY the file into the target it returns, then call this again.';
   END IF;
 
-  IF v_staged.staged_xact IS DISTINCT FROM pg_current_xact_id() THEN
-    RAISE EXCEPTION 'the staging table for % was created in an earlier transaction', p_key
-      USING ERRCODE = 'FT007',
-            DETAIL = 'Rows are taken in the order COPY stored them, which is file order only when the table was created '
-                     'and filled in the transaction that ingests it.',
-            HINT = 'Run tickets.create_staging, the COPY and tickets.ingest_from_staging between one BEGIN and COMMIT '
-                   '(README, "From psql").';
-  END IF;
-
-  -- One ingest at a time: the stream's state row is the lock (the watermark moves at the end).
-  PERFORM FROM tickets.import_meta AS m WHERE m.source = 'inc' FOR UPDATE;
+  PERFORM tickets.take_ingest_locks();
 
   INSERT INTO tickets.file_ledger (file_key, etag, size_bytes, mode, outcome, staged_at, started_at, finished_at)
-  VALUES (p_key, p_etag, p_size_bytes, v_mode, 'applied', v_staged.staged_at, now(), v_started)
+  VALUES (p_key, p_etag, p_size_bytes, v_mode, 'applied', v_staged.staged_at, v_started, v_started)
   RETURNING * INTO v_ledger;
 
   IF cardinality(v_staged.columns) = 0 THEN
     -- A zero-byte file: nothing to read.
     SELECT 0::bigint AS rows_read, 0::bigint AS sentinel, 0::bigint AS alarm, 0::bigint AS rejected_rows,
-           0::bigint AS inserted, 0::bigint AS updated, 0::bigint AS unchanged, 0::bigint AS stale,
-           0::bigint AS duplicates, NULL::timestamptz AS max_updated_at
+           0::bigint AS header_repeats, 0::bigint AS untrusted, 0::bigint AS inserted, 0::bigint AS updated,
+           0::bigint AS unchanged, 0::bigint AS stale, 0::bigint AS duplicates, NULL::timestamptz AS max_updated_at
       INTO v_counts;
   ELSE
-    -- The keys go in jsonb's own order (length, then bytes): building the object then
-    -- finds them sorted already instead of sorting them again for every row.
+    -- How each column is cleaned comes from tickets.contract_column (one home for the
+    -- rule); the ticket number is the one the classifying pass cleaned already. The keys go
+    -- in jsonb's own order (length, then bytes): building the object then finds them
+    -- sorted already instead of sorting them again for every row.
     SELECT array_agg(h.name ORDER BY octet_length(h.name), h.name COLLATE "C")
              FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
-           string_agg(CASE h.name
-                        WHEN 'ticket_id'  THEN format('upper(tickets.clean(s.%I))', 'c' || h.pos)
-                        WHEN 'region'     THEN format('lower(tickets.clean(s.%I))', 'c' || h.pos)
-                        WHEN 'raw_status' THEN format('upper(tickets.clean(s.%I))', 'c' || h.pos)
-                        ELSE format('tickets.clean(s.%I)', 'c' || h.pos)
-                      END, ', ' ORDER BY octet_length(h.name), h.name COLLATE "C")
+           string_agg(CASE WHEN h.name = 'ticket_id' THEN 'l.tid'
+                           ELSE tickets.cleaning_sql(c.cleaning, format('s.%I', 'c' || h.pos)) END,
+                      ', ' ORDER BY octet_length(h.name), h.name COLLATE "C")
              FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'ticket_id'),
            coalesce(max(format('s.%I', 'c' || h.pos)) FILTER (WHERE h.name = 'is_alarm'), 'NULL::text'),
@@ -72,28 +65,30 @@ BEGIN
            string_agg(format('tickets.csv_field(s.%I)', 'c' || h.pos), ', ' ORDER BY h.pos)
              FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
+           string_agg(format($e$lower(btrim(translate(s.%I, E'\uFEFF', ''), E' \t\r\n'))$e$, 'c' || h.pos), ', ' ORDER BY h.pos),
            coalesce(array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.name IS NULL), '{}')
-      INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_row_columns, v_extra
+      INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_row_columns, v_header, v_extra
       FROM unnest(v_staged.columns) WITH ORDINALITY AS h(name, pos)
       LEFT JOIN tickets.contract_column AS c ON c.name = h.name;
 
     -- One statement over the staging table: classify every row, keep the newest row per
     -- ticket, build its raw, and write only what is new or changed (insert and update
-    -- apart: ingests are serialized by the lock above, and a plain INSERT is cheaper than
-    -- ON CONFLICT). The classifying pass and the sort carry only a row's ctid, ticket and
-    -- timestamp; raw is built for the rows kept. A staging table created and filled in
-    -- this transaction (checked above) holds its rows in file order, so ctid order is line
-    -- order: it breaks ties between a ticket's rows without numbering them.
+    -- apart: ingests are serialized by the ingest lock, and a plain INSERT is cheaper than
+    -- ON CONFLICT). The classifying pass and the sort carry only a row's line, ticket and
+    -- timestamp; raw is built for the rows kept, fetched back by their line. A timestamp
+    -- more than a day ahead is not trusted: it orders nothing and protects nothing.
     EXECUTE format($sql$
       WITH classified AS MATERIALIZED (
-        SELECT rowid, tid, updated_at,
-               CASE WHEN tid LIKE 'EXPORT STOPPED%%' THEN 'sentinel'
-                    WHEN tid IS NULL THEN 'rejected'
+        SELECT line, tid, updated_at,
+               CASE WHEN updated_at <= $2 THEN updated_at END AS trusted_at,
+               CASE WHEN tid LIKE 'EXPORTSTOPPED%%' THEN 'sentinel'
+                    WHEN tid IS NULL OR length(tid) > 64 THEN 'rejected'
+                    WHEN tid = 'TICKET_ID' THEN 'header'
                     WHEN is_alarm THEN 'alarm'
                     ELSE 'row'
                END AS kind
-          FROM (SELECT s.ctid AS rowid,
-                       upper(tickets.clean(%1$s)) AS tid,
+          FROM (SELECT s.line,
+                       tickets.clean_ticket_id(%1$s) AS tid,
                        tickets.parse_bool(%2$s) IS TRUE AS is_alarm,
                        tickets.eat_ts(%5$s) AS updated_at
                   FROM staging.%4$I AS s) AS src
@@ -103,27 +98,29 @@ BEGIN
                count(*) FILTER (WHERE kind = 'sentinel') AS sentinel,
                count(*) FILTER (WHERE kind = 'alarm') AS alarm,
                count(*) FILTER (WHERE kind = 'rejected') AS rejected_rows,
-               count(*) FILTER (WHERE kind = 'row') AS ticket_rows
+               count(*) FILTER (WHERE kind = 'header') AS header_repeats,
+               count(*) FILTER (WHERE kind = 'row') AS ticket_rows,
+               count(*) FILTER (WHERE kind = 'row' AND updated_at > $2) AS untrusted
           FROM classified
       ),
       latest AS (
         -- Byte order is enough to group a ticket's rows, and much cheaper than the locale's.
-        SELECT DISTINCT ON (tid COLLATE "C") tid, rowid, updated_at
+        SELECT DISTINCT ON (tid COLLATE "C") tid, line, trusted_at
           FROM classified
          WHERE kind = 'row'
-         ORDER BY tid COLLATE "C", updated_at DESC NULLS LAST, rowid DESC
+         ORDER BY tid COLLATE "C", trusted_at DESC NULLS LAST, line DESC
       ),
       built AS (
         -- OFFSET 0: raw is built once per row, however often it is used below.
-        SELECT l.tid, l.updated_at, jsonb_strip_nulls(jsonb_object($1, ARRAY[%3$s]::text[])) AS raw
+        SELECT l.tid, l.trusted_at, jsonb_strip_nulls(jsonb_object($1, ARRAY[%3$s]::text[])) AS raw
           FROM latest AS l
-          JOIN staging.%4$I AS s ON s.ctid = l.rowid
+          JOIN staging.%4$I AS s ON s.line = l.line
         OFFSET 0
       ),
       target AS MATERIALIZED (
-        SELECT b.tid, b.raw, b.updated_at,
+        SELECT b.tid, b.raw, b.trusted_at,
                CASE WHEN i.ticket_id IS NULL THEN 'insert'
-                    WHEN b.updated_at < i.source_updated_at THEN 'stale'
+                    WHEN b.trusted_at < CASE WHEN i.source_updated_at <= $2 THEN i.source_updated_at END THEN 'stale'
                     WHEN b.raw = i.raw THEN 'unchanged'
                     ELSE 'update'
                END AS action
@@ -152,10 +149,10 @@ BEGIN
         SELECT count(*) AS kept,
                count(*) FILTER (WHERE action = 'unchanged') AS unchanged,
                count(*) FILTER (WHERE action = 'stale') AS stale,
-               max(updated_at) FILTER (WHERE action IN ('insert', 'update')) AS max_updated_at
+               max(trusted_at) FILTER (WHERE action IN ('insert', 'update')) AS max_updated_at
           FROM target
       )
-      SELECT t.rows_read, t.sentinel, t.alarm, t.rejected_rows,
+      SELECT t.rows_read, t.sentinel, t.alarm, t.rejected_rows, t.header_repeats, t.untrusted,
              (SELECT count(*) FROM inserted) AS inserted,
              (SELECT count(*) FROM updated)  AS updated,
              o.unchanged, o.stale,
@@ -164,18 +161,38 @@ BEGIN
         FROM tally AS t CROSS JOIN outcome AS o
       $sql$, v_ticket, v_alarm, v_values, v_staged.staging_table, v_updated)
     INTO v_counts
-    USING v_keys;
+    USING v_keys, v_trusted_until;
 
-    -- Rows without a ticket_id are kept with their line (the header is line 1). Numbering
-    -- lines takes a sort of the file, paid only by a file that has such rows.
+    -- A line repeating the header is skipped only when it names the same columns in the
+    -- same order; otherwise the rows after it would land in the wrong columns.
+    IF v_counts.header_repeats > 0 THEN
+      EXECUTE format($sql$
+        SELECT s.line FROM staging.%1$I AS s
+         WHERE tickets.clean_ticket_id(%2$s) = 'TICKET_ID' AND ARRAY[%3$s]::text[] IS DISTINCT FROM $1
+         ORDER BY s.line LIMIT 1
+        $sql$, v_staged.staging_table, v_ticket, v_header)
+      INTO v_bad_line
+      USING v_staged.columns;
+      IF v_bad_line IS NOT NULL THEN
+        RAISE EXCEPTION 'line % repeats the header with other columns', v_bad_line
+          USING ERRCODE = 'FT104',
+                DETAIL = format('File %s: the lines after it would land in the wrong columns.', p_key),
+                HINT = 'Split the joined exports into one file each, or give them the same header.';
+      END IF;
+    END IF;
+
+    -- Rows whose ticket_id is empty or too long are kept with their line and reason.
     IF v_counts.rejected_rows > 0 THEN
       EXECUTE format($sql$
         INSERT INTO tickets.rejected_row (ledger_id, line, reason, columns, row_text)
-        SELECT $1, n.line, 'ticket_id is empty', $2, array_to_string(ARRAY[%1$s], ',')
-          FROM (SELECT ctid AS rowid, row_number() OVER (ORDER BY ctid) + 1 AS line FROM staging.%2$I) AS n
-          JOIN staging.%2$I AS s ON s.ctid = n.rowid
-         WHERE tickets.clean(%3$s) IS NULL
-         ORDER BY n.line
+        SELECT $1, r.line,
+               CASE WHEN r.tid IS NULL THEN 'ticket_id is empty'
+                    ELSE format('ticket_id is longer than 64 characters (%%s)', length(r.tid)) END,
+               $2, r.row_text
+          FROM (SELECT s.line, tickets.clean_ticket_id(%3$s) AS tid, array_to_string(ARRAY[%1$s], ',') AS row_text
+                  FROM staging.%2$I AS s) AS r
+         WHERE (r.tid IS NULL OR length(r.tid) > 64) AND coalesce(r.tid, '') NOT LIKE 'EXPORTSTOPPED%%'
+         ORDER BY r.line
         $sql$, v_row_text, v_staged.staging_table, v_ticket)
       USING v_ledger.ledger_id, v_row_columns;
     END IF;
@@ -198,9 +215,12 @@ BEGIN
          sentinel = v_counts.sentinel,
          duplicates = v_counts.duplicates,
          rejected_rows = v_counts.rejected_rows,
+         header_repeats = v_counts.header_repeats,
+         untrusted_updated_at = v_counts.untrusted,
          extra_columns = coalesce(v_extra, '{}'),
          watermark_before = v_wm.watermark_before,
          watermark_after = v_wm.watermark_after,
+         archive_key = CASE WHEN v_mode <> 'manual' THEN tickets.archive_key(p_key, p_etag, 'applied', l.ledger_id) END,
          finished_at = clock_timestamp(),
          load_ms = round(extract(epoch FROM v_started - v_staged.staged_at) * 1000),
          ingest_ms = round(extract(epoch FROM clock_timestamp() - v_started) * 1000)
@@ -213,8 +233,9 @@ $$;
 
 COMMENT ON FUNCTION tickets.ingest_from_staging(text, text, bigint, text) IS
   'Ingests the file staged under p_key (see tickets.create_staging) and returns its ledger row.
-Drops alarm and sentinel rows, records rows without ticket_id in tickets.rejected_row, cleans the rest, keeps the
-newest row per ticket (source_updated_at, then file order) and upserts it into tickets.inc unless the stored version is
-newer (stale) or identical (unchanged: not rewritten). Advances the watermark and drops the staging table.
-p_mode: manual (default), apply, reseed, or dry_run (the caller rolls the transaction back).
-Must run in the transaction that called tickets.create_staging (FT007 otherwise): file order is taken from where COPY stored the rows.';
+Drops alarm and sentinel rows and lines repeating the header (FT104 when they name other columns), records rows whose
+ticket_id is empty or longer than 64 characters in tickets.rejected_row, cleans the rest (tickets.contract_column), keeps
+the newest row per ticket (source_updated_at, then the later line) and upserts it into tickets.inc unless the stored
+version is newer (stale) or identical (unchanged: not rewritten). A source_updated_at more than a day ahead is not
+trusted. Advances the watermark and drops the staging table.
+p_mode: manual (default), apply, reseed, or dry_run (the caller rolls the transaction back).';

@@ -6,7 +6,7 @@ AS $$
 BEGIN
   IF p_mode IS NULL OR NOT p_mode = ANY (enum_range(NULL::tickets.ingest_mode)::text[]) THEN
     RAISE EXCEPTION 'unknown ingest mode "%"', p_mode
-      USING ERRCODE = 'FT005',
+      USING ERRCODE = 'FT008',
             DETAIL = format('Known modes: %s.', array_to_string(enum_range(NULL::tickets.ingest_mode)::text[], ', ')),
             HINT = 'Use manual for a file named by hand.';
   END IF;
@@ -15,4 +15,4 @@ END;
 $$;
 
 COMMENT ON FUNCTION tickets.ingest_mode_of(text) IS
-  'p_mode as a tickets.ingest_mode, or FT005 naming the known modes.';
+  'p_mode as a tickets.ingest_mode, or FT008 naming the known modes.';

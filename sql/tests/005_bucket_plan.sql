@@ -1,6 +1,6 @@
 -- Stage 005: what the bucket drain does with each listed key, the archive record, the lock.
 BEGIN;
-SELECT plan(16);
+SELECT plan(23);
 
 CREATE TEMP TABLE listing AS SELECT jsonb_build_array(
   jsonb_build_object('key', 'automations/inc/changes/20260625T100000.csv', 'etag', '"e-new"', 'size', 10),
@@ -34,8 +34,12 @@ SELECT ok((SELECT reason LIKE 'changed file:%e-original%e-changed' FROM plan WHE
           'the reason names both ETags');
 SELECT is((SELECT action FROM plan WHERE file_key LIKE '%T084000.csv'), 'finish_rejection',
           'a file rejected already with the same ETag only finishes its move');
-SELECT results_eq($$ SELECT action, late FROM plan WHERE file_key LIKE '%T070000.csv' $$, $$ VALUES ('ingest', true) $$,
-                  'a file named below the watermark is still ingested, and marked late');
+SELECT is((SELECT action FROM plan WHERE file_key LIKE '%T070000.csv'), 'ingest',
+          'a file named below the watermark is still ingested (the ledger marks it late)');
+SELECT is((SELECT archive_key FROM plan WHERE file_key LIKE '%T080000.csv'), 'automations/inc/processed/20260625T080000.csv',
+          'an applied file goes to processed/ under its name');
+SELECT is((SELECT archive_key FROM plan WHERE file_key LIKE '%T084000.csv'), 'automations/inc/rejected/20260625T084000.csv',
+          'a rejected file goes to rejected/ under its name');
 SELECT set_eq($$ SELECT file_key FROM plan WHERE action = 'ignore' $$,
               ARRAY['automations/inc/changes/', 'automations/inc/changes/20260625T110000.csv.part', 'automations/inc/changes/_SUCCESS',
                     'automations/inc/changes/README.txt', 'automations/inc/changes/sub/20260625T090000.csv'],
@@ -47,6 +51,22 @@ SELECT is((SELECT etag FROM plan WHERE file_key LIKE '%T100000.csv'), 'e-new', '
 SELECT is((SELECT count(*) FROM tickets.plan_bucket_files((SELECT l FROM listing), p_reseed => true) WHERE action = 'ingest'),
           5::bigint, 'a reseed ingests every change file whatever the ledger says');
 SELECT is((SELECT count(*) FROM tickets.plan_bucket_files('[]')), 0::bigint, 'an empty listing plans nothing');
+
+-- Changed files are quarantined, and no version overwrites another in rejected/
+CREATE TEMP TABLE q1 AS SELECT * FROM tickets.record_quarantined_file(
+  p_key => 'automations/inc/changes/20260625T084000.csv', p_etag => 'e-bad-2', p_mode => 'apply');
+SELECT results_eq($$ SELECT outcome::text, error LIKE 'changed file: ledger row % has ETag e-bad, the bucket now has e-bad-2%' FROM q1 $$,
+                  $$ VALUES ('quarantined', true) $$, 'a changed file is recorded as quarantined, naming both ETags');
+SELECT is((SELECT archive_key FROM q1), 'automations/inc/rejected/20260625T084000.' || (SELECT ledger_id FROM q1) || '.csv',
+          'a second rejected version of a name gets its ledger id in its name: the first copy is not overwritten');
+SELECT is((SELECT archive_key FROM tickets.plan_bucket_files(jsonb_build_array(jsonb_build_object(
+             'key', 'automations/inc/changes/20260625T084000.csv', 'etag', 'e-bad-2', 'size', 10)))),
+          (SELECT archive_key FROM q1), 'a quarantined file whose move did not finish goes where the ledger said');
+SELECT is((SELECT action FROM tickets.plan_bucket_files(jsonb_build_array(jsonb_build_object(
+             'key', 'automations/inc/changes/20260625T084000.csv', 'etag', 'e-bad-2', 'size', 10)))),
+          'finish_rejection', 'a quarantined file seen again with the same ETag only finishes its move');
+SELECT throws_ok($$ SELECT tickets.record_quarantined_file(p_key => 'automations/inc/changes/20260625T084000.csv', p_etag => 'e-bad-2') $$,
+                 'FT010', NULL, 'the same ETag again is not a changed file (FT010)');
 
 -- The archive record
 SELECT lives_ok($$ SELECT tickets.record_archived('automations/inc/changes/20260625T080000.csv', 'e-applied',

@@ -4,13 +4,13 @@ SELECT plan(34);
 
 -- The staging table ------------------------------------------------------------------
 SELECT is(tickets.create_staging('changes/a.csv', 'ticket_id,region'),
-          'staging.inc_' || left(md5('changes/a.csv'), 16),
-          'create_staging names the staging table after the key');
+          'staging.inc_' || left(md5('changes/a.csv'), 16) || ' (c1, c2)',
+          'create_staging returns the COPY target: a table named after the key, and its columns');
 SELECT is((SELECT relpersistence FROM pg_class WHERE oid = to_regclass('staging.inc_' || left(md5('changes/a.csv'), 16))),
           'u'::"char", 'the staging table is UNLOGGED');
 SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
             WHERE attrelid = to_regclass('staging.inc_' || left(md5('changes/a.csv'), 16)) AND attnum > 0),
-          ARRAY['c1', 'c2'], 'staging columns are positional, never named after the header');
+          ARRAY['line', 'c1', 'c2'], 'staging columns are a line number and positional ones, never named after the header');
 SELECT lives_ok($$ SELECT tickets.create_staging('changes/a.csv', 'ticket_id,region,owner') $$,
                 'staging the same key again replaces what a crashed load left behind');
 SELECT is((SELECT columns FROM tickets.staged_file WHERE file_key = 'changes/a.csv'),
@@ -22,23 +22,22 @@ SELECT is((SELECT columns FROM tickets.staged_file WHERE file_key = 'changes/b.c
           ARRAY['ticket_id', 'region', 'owner'],
           'header names lose the BOM, quotes and blanks and are lower-cased');
 SELECT throws_ok($$ SELECT tickets.create_staging('changes/c.csv', 'id,region') $$,
-                 'FT001', NULL, 'a header without ticket_id is refused (FT001)');
+                 'FT101', NULL, 'a header without ticket_id is refused (FT101)');
 SELECT throws_ok($$ SELECT tickets.create_staging('changes/c.csv', 'ticket_id,Region, region ') $$,
-                 'FT002', NULL, 'a header naming a column twice (ignoring case and blanks) is refused (FT002)');
+                 'FT102', NULL, 'a header naming a column twice (ignoring case and blanks) is refused (FT102)');
 SELECT throws_ok($$ SELECT tickets.create_staging('changes/c.csv', 'ticket_id,region,') $$,
-                 'FT003', NULL, 'a header with a blank name is refused (FT003)');
+                 'FT103', NULL, 'a header with a blank name is refused (FT103)');
 SELECT throws_ok($$ SELECT tickets.create_staging('changes/c.csv', 'ticket_id,"region') $$,
-                 'FT003', NULL, 'a header with an unterminated quote is refused (FT003)');
+                 'FT103', NULL, 'a header with an unterminated quote is refused (FT103)');
 SELECT throws_ok($$ SELECT tickets.create_staging('', 'ticket_id') $$,
                  'FT005', NULL, 'a blank key is refused (FT005)');
 SELECT throws_ok($$ SELECT tickets.ingest_from_staging('never/staged.csv') $$,
                  'FT004', NULL, 'ingesting a key that was never staged is refused (FT004)');
-SELECT tests.stage_bytes('changes/earlier.csv', convert_to(E'ticket_id\nINC9\n', 'UTF8'));
-SELECT is((SELECT staged_xact FROM tickets.staged_file WHERE file_key = 'changes/earlier.csv'), pg_current_xact_id(),
-          'a staged file records the transaction that created its table');
-UPDATE tickets.staged_file SET staged_xact = '1'::xid8 WHERE file_key = 'changes/earlier.csv';  -- as if staged before
-SELECT throws_ok($$ SELECT tickets.ingest_from_staging('changes/earlier.csv') $$,
-                 'FT007', NULL, 'a file staged in an earlier transaction is refused (FT007): its file order is lost');
+SELECT is(tickets.create_staging('changes/n.csv', 'ticket_id,region', p_numbered => true),
+          'staging.inc_' || left(md5('changes/n.csv'), 16) || ' (line, c1, c2)',
+          'for numbered records (the runner) the COPY target starts with the line column');
+SELECT is(tickets.create_staging('changes/zero.csv', NULL), 'staging.inc_' || left(md5('changes/zero.csv'), 16) || ' (line)',
+          'a zero-byte file is staged with no column but its line');
 
 -- A hostile header name is data, never SQL.
 SELECT lives_ok($$ SELECT tests.ingest('changes/hostile.csv',
@@ -76,22 +75,23 @@ SELECT throws_ok($$ SELECT tests.ingest('changes/quote.csv', E'ticket_id,region\
 SELECT throws_ok($$ SELECT tests.ingest('changes/ragged.csv', E'ticket_id,region\nINC9,Nairobi,extra\n') $$,
                  '22P04', NULL, 'a row with more fields than the header fails to load (22P04)');
 SELECT throws_ok($$ SELECT tests.ingest('changes/noid.csv', E'id,region\nINC9,Nairobi\n') $$,
-                 'FT001', NULL, 'a file without a ticket_id column fails to stage (FT001)');
+                 'FT101', NULL, 'a file without a ticket_id column fails to stage (FT101)');
 SELECT throws_ok($$ SELECT tests.ingest('changes/dup.csv', E'ticket_id,region,REGION\nINC9,a,b\n') $$,
-                 'FT002', NULL, 'a file with a duplicated header name fails to stage (FT002)');
+                 'FT102', NULL, 'a file with a duplicated header name fails to stage (FT102)');
 SELECT is(tests.state(), (SELECT s FROM before), 'the failed loads changed nothing');
 
 SELECT tickets.record_rejected_file(p_key => 'changes/zz-latin1.csv', p_reason => 'invalid byte sequence for encoding "UTF8": 0xe9',
                                     p_line => 2, p_etag => 'abc', p_size_bytes => 24);
-SELECT results_eq($$ SELECT outcome::text, error_line, etag, rows_read FROM tickets.file_ledger WHERE file_key = 'changes/zz-latin1.csv' $$,
-                  $$ VALUES ('rejected', 2::bigint, 'abc', 0) $$, 'a rejected file gets a ledger row with its line and reason');
+SELECT results_eq($$ SELECT outcome::text, error_line, etag, rows_read, archive_key FROM tickets.file_ledger WHERE file_key = 'changes/zz-latin1.csv' $$,
+                  $$ VALUES ('rejected', 2::bigint, 'abc', 0, NULL::text) $$,
+                  'a rejected file gets a ledger row with its line and reason (and, named by hand, no place in the bucket)');
 SELECT is((SELECT count(*) FROM tickets.file_ledger), (SELECT ledger_rows + 1 FROM before),
           'recording the rejection adds exactly one ledger row');
 SELECT is((SELECT count(*) FROM tickets.inc), 3::bigint, 'no ticket of a rejected file was applied');
 SELECT is((SELECT metadata ->> 'source_max_key' FROM tickets.import_meta WHERE source = 'inc'), 'changes/zz-latin1.csv',
           'the watermark passes a rejected file');
 SELECT throws_ok($$ SELECT tickets.record_rejected_file(p_key => 'changes/x.csv', p_reason => '') $$,
-                 'FT005', NULL, 'a rejection without a reason is refused (FT005)');
+                 'FT009', NULL, 'a rejection without a reason is refused (FT009)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -109,8 +109,8 @@ SELECT ok((SELECT bool_and(finished_at >= started_at AND ingest_ms >= 0 AND load
           'every ledger row has its timings');
 SELECT tests.ingest('automations/inc/changes/20260625T110000.csv', E'ticket_id\nINC8\n', 'apply');
 SELECT is((SELECT mode::text FROM tickets.file_ledger ORDER BY ledger_id DESC LIMIT 1), 'apply', 'the mode passed is recorded');
-SELECT throws_ok($$ SELECT tests.ingest('x.csv', E'ticket_id\nINC1\n', 'sideways') $$, 'FT005', NULL,
-                 'an unknown mode is refused (FT005)');
+SELECT throws_ok($$ SELECT tests.ingest('x.csv', E'ticket_id\nINC1\n', 'sideways') $$, 'FT008', NULL,
+                 'an unknown mode is refused (FT008)');
 SELECT is((SELECT count(*) FROM tickets.staged_file), 0::bigint, 'no staged file is left behind');
 SELECT is((SELECT count(*) FROM pg_tables WHERE schemaname = 'staging'), 0::bigint, 'no staging table is left behind');
 

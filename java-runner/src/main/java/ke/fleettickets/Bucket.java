@@ -18,6 +18,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -28,9 +29,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * answers and timeouts are retried with backoff first.
  */
 final class Bucket implements AutoCloseable {
+    /** What is listed; where each file goes afterwards is the database's call (the ledger's archive_key). */
     static final String CHANGES = "automations/inc/changes/";
-    static final String PROCESSED = "automations/inc/processed/";
-    static final String REJECTED = "automations/inc/rejected/";
 
     /** One key of a listing, as S3 reports it. */
     record Listed(String key, String etag, long size) {
@@ -71,7 +71,10 @@ final class Bucket implements AutoCloseable {
         try {
             List<Listed> keys = new ArrayList<>();
             ListObjectsV2Request request = ListObjectsV2Request.builder()
-                    .bucket(settings.bucket()).prefix(CHANGES).delimiter("/").build();
+                    .bucket(settings.bucket()).prefix(CHANGES).delimiter("/")
+                    // keys URL-encoded on the wire (the SDK decodes them): a key holding a
+                    // control character would otherwise make the listing's XML unreadable
+                    .encodingType(EncodingType.URL).build();
             for (S3Object o : s3.listObjectsV2Paginator(request).contents()) {
                 keys.add(new Listed(o.key(), o.eTag(), o.size() == null ? 0 : o.size()));
             }

@@ -6,31 +6,30 @@ import java.util.List;
 
 /**
  * {@code --from-bucket}: drains automations/inc/changes/ oldest first. The database decides
- * what each key needs ({@code tickets.plan_bucket_files}); this class does it: ingest and
- * archive to processed/, quarantine to rejected/ with the reason beside it, or only finish a
- * move an earlier run could not. The order always is: database first, then the bucket, so
- * a run killed anywhere leaves the ledger knowing what is left, and the next run finishes it.
+ * what each key needs ({@code tickets.plan_bucket_files}) and where each file goes (the
+ * ledger's {@code archive_key}); this class does it: ingest and archive to processed/,
+ * reject or quarantine to rejected/ with the reason beside it, or only finish a move an
+ * earlier run could not. The order always is: database first, then the bucket, so a run
+ * killed anywhere leaves the ledger knowing what is left, and the next run finishes it.
  */
 final class BucketDrain {
     private final Connection connection;
     private final TicketsSql sql;
     private final Bucket bucket;
-    private final boolean apply;
-    private final boolean reseed;
+    private final LedgerMode mode;
     private final RunReport report;
     private final FileIngest ingest;
 
-    BucketDrain(Connection connection, Bucket bucket, boolean apply, boolean reseed, RunReport report) {
+    BucketDrain(Connection connection, Bucket bucket, LedgerMode mode, RunReport report) {
         this.connection = connection;
         this.sql = new TicketsSql(connection);
         this.bucket = bucket;
-        this.apply = apply;
-        this.reseed = reseed;
+        this.mode = mode;
         this.report = report;
-        this.ingest = new FileIngest(connection, apply, reseed ? "reseed" : "apply");
+        this.ingest = new FileIngest(connection, mode);
     }
 
-    void run() throws SQLException {
+    void run(boolean reseed) throws SQLException {
         List<Bucket.Listed> listing = bucket.listChanges();
         List<TicketsSql.Planned> plan = sql.planBucketFiles(listing, reseed);
         connection.rollback();  // the plan is read-only: hold no snapshot while files are fetched
@@ -47,9 +46,9 @@ final class BucketDrain {
             BucketObject file = new BucketObject(bucket, p.key(), p.etag(), p.sizeBytes());
             switch (p.action()) {
                 case "ingest" -> ingest(file);
-                case "archive" -> archive(file, p.reason());
+                case "archive" -> finishMove(file, p.archiveKey(), p.reason(), null);
                 case "quarantine" -> quarantine(file, p.reason());
-                case "finish_rejection" -> finishRejection(file, p.reason());
+                case "finish_rejection" -> finishMove(file, p.archiveKey(), p.reason(), p.reason());
                 default -> throw new IllegalStateException("tickets.plan_bucket_files answered " + p.action());
             }
         }
@@ -59,51 +58,52 @@ final class BucketDrain {
         FileIngest.Outcome outcome = ingest.ingest(file);
         if (outcome instanceof FileIngest.Ingested done) {
             report.ingested(file, done.result(), done.millis());
-            if (apply) {
-                move(file, Bucket.PROCESSED);
+            if (mode.applies()) {
+                move(file, done.result().archiveKey());
             }
         } else if (outcome instanceof FileIngest.Rejected rejected) {
             report.rejected(file, rejected.rejection().describe());
-            if (apply) {
-                putAside(file, rejected.rejection().describe());
+            if (mode.applies()) {
+                putAside(file, rejected.ledger().archiveKey(), rejected.rejection().describe());
             }
         }
     }
 
-    /** Applied by an earlier run that could not move it. */
-    private void archive(BucketObject file, String why) throws SQLException {
-        if (apply) {
-            move(file, Bucket.PROCESSED);
-        }
-        report.moved(file, Bucket.PROCESSED, why);
-    }
-
     /** Same key, another ETag: never silently skipped or reloaded. */
-    private void quarantine(BucketObject file, String reason) throws SQLException {
-        report.rejected(file, reason);
-        if (apply) {
-            sql.recordRejectedFile(file.key(), reason, null, file.etag(), file.sizeBytes(), reseed ? "reseed" : "apply");
-            connection.commit();
-            putAside(file, reason);
+    private void quarantine(BucketObject file, String planned) throws SQLException {
+        if (!mode.applies()) {
+            report.rejected(file, planned);
+            return;
         }
+        IngestResult ledger = sql.recordQuarantinedFile(file.key(), file.etag(), file.sizeBytes(), mode);
+        connection.commit();
+        report.rejected(file, ledger.error());
+        putAside(file, ledger.archiveKey(), ledger.error());
     }
 
-    /** Rejected (and reported) by an earlier run that could not move it. */
-    private void finishRejection(BucketObject file, String reason) throws SQLException {
-        if (apply) {
-            putAside(file, reason);
+    /**
+     * Recorded by an earlier run that could not move it: only the move is left.
+     *
+     * @param reason why it was rejected, for its .error.txt; null for an applied file
+     */
+    private void finishMove(BucketObject file, String to, String why, String reason) throws SQLException {
+        if (mode.applies()) {
+            if (reason == null) {
+                move(file, to);
+            } else {
+                putAside(file, to, reason);
+            }
         }
-        report.moved(file, Bucket.REJECTED, reason);
+        report.moved(file, to, why);
     }
 
-    private void putAside(BucketObject file, String reason) throws SQLException {
-        bucket.putText(Bucket.REJECTED + file.baseName() + ".error.txt",
-                file.key() + " (ETag " + file.etag() + ") was rejected: " + reason + "\n");
-        move(file, Bucket.REJECTED);
+    /** A rejected or quarantined file goes to rejected/, its reason beside it; no version overwrites another. */
+    private void putAside(BucketObject file, String to, String reason) throws SQLException {
+        bucket.putText(to + ".error.txt", file.key() + " (ETag " + file.etag() + ") was rejected: " + reason + "\n");
+        move(file, to);
     }
 
-    private void move(BucketObject file, String folder) throws SQLException {
-        String to = folder + file.baseName();
+    private void move(BucketObject file, String to) throws SQLException {
         bucket.move(file.key(), file.etag(), to);
         sql.recordArchived(file.key(), file.etag(), to);
         connection.commit();

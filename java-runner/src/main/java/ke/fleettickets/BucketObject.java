@@ -10,11 +10,6 @@ record BucketObject(Bucket bucket, String key, String etag, long sizeBytes) impl
         return key;
     }
 
-    /** The last segment of the key: the same name under processed/ and rejected/. */
-    String baseName() {
-        return key.substring(key.lastIndexOf('/') + 1);
-    }
-
     @Override
     public String label() {
         return bucket.address(key);

@@ -1,19 +1,18 @@
 package ke.fleettickets;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.SequenceInputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Set;
+import java.util.List;
 
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * Ingests one file in one transaction: header to {@code create_staging}, the bytes to
- * COPY, then {@code ingest_from_staging}; commit with --apply, roll back otherwise. A
- * file the database refuses is recorded as rejected in a transaction of its own.
+ * Ingests one file in one transaction: header to {@code create_staging}, the numbered
+ * records to COPY, then {@code ingest_from_staging}; commit when the mode applies, roll
+ * back otherwise. A file the database finds bad ({@code tickets.rejects_file}) is
+ * recorded as rejected in a transaction of its own; any other failure stops the run.
  */
 final class FileIngest {
 
@@ -21,63 +20,66 @@ final class FileIngest {
     sealed interface Outcome permits Ingested, Rejected {
     }
 
+    /** @param result the ledger row, as it stands after the commit (or as it would, in a dry run) */
     record Ingested(IngestResult result, long millis) implements Outcome {
     }
 
-    record Rejected(Rejection rejection) implements Outcome {
+    /** @param ledger the rejection's ledger row; null in a dry run, which records nothing */
+    record Rejected(Rejection rejection, IngestResult ledger) implements Outcome {
     }
-
-    /** Undefined schema, function, table: the SQL the jar carries is not in the database. */
-    private static final Set<String> UNMIGRATED = Set.of("3F000", "42883", "42P01");
 
     private final Connection connection;
     private final TicketsSql sql;
-    private final boolean apply;
-    /** The ledger mode of an applied run: manual (local files), apply or reseed (the bucket). */
-    private final String appliedMode;
+    private final LedgerMode mode;
     /** What was being done when a failure struck, for the one line that reports it. */
     private String step;
 
-    FileIngest(Connection connection, boolean apply, String appliedMode) {
+    FileIngest(Connection connection, LedgerMode mode) {
         this.connection = connection;
         this.sql = new TicketsSql(connection);
-        this.apply = apply;
-        this.appliedMode = appliedMode;
+        this.mode = mode;
     }
 
     Outcome ingest(ChangeFile file) {
         long started = System.nanoTime();
         step = "opening it";
         try (FileBytes bytes = new FileBytes(file.open())) {
+            Load load = new Load();
             Rejection rejection;
             try {
-                IngestResult result = load(file, bytes);
-                step = apply ? "commit" : "rollback";
-                if (apply) {
+                IngestResult result = load(file, bytes, load);
+                step = mode.applies() ? "commit" : "rollback";
+                if (mode.applies()) {
                     connection.commit();
                 } else {
                     connection.rollback();
                 }
                 return new Ingested(result, (System.nanoTime() - started) / 1_000_000);
             } catch (FileRejected e) {
+                step = "rollback";
+                connection.rollback();
                 rejection = e.rejection();
             } catch (SQLException e) {
-                rejection = Rejection.of(e);
-                if (rejection == null) {
+                String failedStep = step;
+                step = "rollback";
+                connection.rollback();
+                step = "tickets.rejects_file";
+                if (e.getSQLState() == null || !sql.rejectsFile(e.getSQLState())) {
+                    step = failedStep;
                     throw failure(file, e);
                 }
+                rejection = Rejection.of(e, load.records, load.columns);
             }
-            step = "rollback";
-            connection.rollback();
-            if (apply) {
+            IngestResult ledger = null;
+            if (mode.applies()) {
                 step = "reading it";
                 String etag = etag(file, bytes);
                 step = "tickets.record_rejected_file";
-                sql.recordRejectedFile(file.key(), rejection.reason(), rejection.line(), etag,
-                        file.sizeBytes(), mode());
+                ledger = sql.recordRejectedFile(file.key(), rejection.describe(), rejection.line(), etag,
+                        file.sizeBytes(), mode);
                 connection.commit();
             }
-            return new Rejected(rejection);
+            return new Rejected(rejection, ledger);
         } catch (SQLException e) {
             throw failure(file, e);
         } catch (IOException e) {
@@ -85,31 +87,39 @@ final class FileIngest {
         }
     }
 
-    private IngestResult load(ChangeFile file, FileBytes bytes) throws IOException, SQLException, FileRejected {
+    /** What a load got as far as, for the words of a rejection. */
+    private static final class Load {
+        NumberedRecords records;
+        List<String> columns = List.of();
+    }
+
+    private IngestResult load(ChangeFile file, FileBytes bytes, Load load)
+            throws IOException, SQLException, FileRejected {
         step = "reading its header";
         HeaderLine header = HeaderLine.read(bytes.stream());
         step = "tickets.create_staging";
-        String table = sql.createStaging(file.key(), header.text());
+        String target = sql.createStaging(file.key(), header.text());
         if (!header.isEmpty()) {
-            step = "COPY into " + table;
-            // the header bytes were read already: COPY gets them back, then the rest
+            load.columns = sql.stagedColumns(file.key());
+            load.records = new NumberedRecords(bytes.stream(), 2);
+            step = "COPY into " + target.substring(0, target.indexOf(' '));
             try {
-                sql.copyIntoStaging(table, new CopyEndGuard(
-                        new SequenceInputStream(new ByteArrayInputStream(header.bytes()), bytes.stream())));
-            } catch (CopyEndGuard.EndMarkerFound e) {
-                throw new FileRejected(new Rejection(e.line,
-                        "a line holding only \\. (the end-of-data marker of COPY) would drop every row after it"));
+                sql.copyIntoStaging(target, load.records);
+            } catch (NumberedRecords.UnterminatedQuote e) {
+                throw new FileRejected(new Rejection(e.line, "unterminated CSV quoted field: the file ends inside it"));
+            } catch (SQLException e) {
+                // CopyManager wraps an exception of the stream it reads
+                if (e.getCause() instanceof NumberedRecords.UnterminatedQuote u) {
+                    throw new FileRejected(new Rejection(u.line, "unterminated CSV quoted field: the file ends inside it"));
+                }
+                throw e;
             }
         }
         step = "checking it";
         verify(file, bytes);
         String etag = etag(file, bytes);
         step = "tickets.ingest_from_staging";
-        return sql.ingestFromStaging(file.key(), etag, file.sizeBytes(), mode());
-    }
-
-    private String mode() {
-        return apply ? appliedMode : "dry_run";
+        return sql.ingestFromStaging(file.key(), etag, file.sizeBytes(), mode);
     }
 
     /**
@@ -146,12 +156,11 @@ final class FileIngest {
             }
             String function = server.getWhere() == null ? null : server.getWhere().lines()
                     .filter(l -> l.startsWith("PL/pgSQL function")).findFirst().orElse(null);
-            if (function != null) {
+            if (function != null && !state.startsWith("FT")) {
                 message += " (" + function + ")";
             }
         }
-        String hint = UNMIGRATED.contains(state) ? "; is the database migrated? run: fleettickets migrate" : "";
         return new InfrastructureException(file.label() + ": " + step + " failed: " + OneLine.of(message)
-                + (state.isEmpty() ? "" : " [SQLSTATE " + state + "]") + hint, e);
+                + (state.isEmpty() ? "" : " [SQLSTATE " + state + "]") + Unmigrated.hint(state), e);
     }
 }

@@ -98,6 +98,7 @@ final class IngestCommand implements Callable<Integer> {
         List<InputFile> inputs = local ? InputFile.resolve(files, key) : List.of();
         BucketSettings bucketSettings = fromBucket ? settings.bucket() : null;
         DatabaseUrl url = settings.databaseUrl();
+        settings.timeouts();  // a bad value is a usage error before anything starts
 
         long started = System.nanoTime();
         RunReport report = new RunReport(spec.commandLine().getOut(), spec.commandLine().getErr(),
@@ -105,15 +106,16 @@ final class IngestCommand implements Callable<Integer> {
         // Building the S3 client is most of a no-op run's start-up: do it while the database connects.
         CompletableFuture<Bucket> bucketClient = fromBucket
                 ? CompletableFuture.supplyAsync(() -> new Bucket(bucketSettings)) : null;
-        try (Connection connection = Database.connect(url)) {
+        LedgerMode mode = LedgerMode.of(fromBucket, reseed, apply);
+        try (Connection connection = Database.connect(url, settings.timeouts())) {
             lock(connection, url);
             if (fromBucket) {
                 try (Bucket bucket = bucketClient.join()) {
-                    new BucketDrain(connection, bucket, apply, reseed, report).run();
+                    new BucketDrain(connection, bucket, mode, report).run(reseed);
                 }
             } else {
                 report.expect(inputs.size());
-                FileIngest ingest = new FileIngest(connection, apply, "manual");
+                FileIngest ingest = new FileIngest(connection, mode);
                 for (InputFile file : inputs) {
                     FileIngest.Outcome outcome = ingest.ingest(file);
                     if (outcome instanceof FileIngest.Ingested done) {

@@ -1,7 +1,7 @@
 package ke.fleettickets;
 
 import java.sql.SQLException;
-import java.util.Set;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,25 +9,26 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * Why a file was rejected whole, and where: the line is null when the server did not say.
- * The decision is the database's; this only reads its SQLSTATE.
+ * Why a file was rejected whole, and where: the line is null when nobody said. Whether an
+ * error rejects the file is the database's call ({@code tickets.rejects_file}); this only
+ * puts the server's words in the file's terms: the line the record starts on, and the
+ * header's names instead of the staging table's positional columns.
  */
 record Rejection(Long line, String reason) {
 
-    /** Bad CSV, bad encoding, a row too big for the server. */
-    private static final Set<String> BAD_INPUT = Set.of("22P04", "22021", "22P05", "54000");
-    /** The header problems create_staging raises. */
-    private static final Set<String> HEADER = Set.of("FT001", "FT002", "FT003");
     /** The CONTEXT of a COPY error: {@code COPY inc_ab12, line 12, column c3: "..."}. */
     private static final Pattern COPY_LINE = Pattern.compile("COPY \\S+, line (\\d+)");
+    /** A staging column as COPY names it: {@code column "c3"} or {@code column c3}. */
+    private static final Pattern STAGING_COLUMN = Pattern.compile("column \"?c(\\d+)\"?");
+    /** A line an FT1xx error names in its message. */
+    private static final Pattern NAMED_LINE = Pattern.compile("\\bline (\\d+)\\b");
 
-    /** @return the rejection, or null when the error is not about the file's content */
-    static Rejection of(SQLException e) {
-        String state = e.getSQLState();
-        // FT004/FT005 are the caller's mistakes, not the file's: those stay failures
-        if (state == null || !(HEADER.contains(state) || BAD_INPUT.contains(state))) {
-            return null;
-        }
+    /**
+     * @param records the body as COPY got it, to turn COPY's record numbers into lines; null if none was sent
+     * @param columns the header names, in file order (staging column cN is columns[N-1])
+     */
+    static Rejection of(SQLException e, NumberedRecords records, List<String> columns) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
         ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
         if (server == null) {
             return new Rejection(null, OneLine.of(e.getMessage()));
@@ -36,22 +37,35 @@ record Rejection(Long line, String reason) {
         if (server.getDetail() != null && !server.getDetail().isBlank()) {
             reason += ": " + server.getDetail();
         }
-        return new Rejection(line(state, server.getWhere()), OneLine.of(reason));
+        return new Rejection(line(state, server, records), OneLine.of(named(reason, columns)));
     }
 
-    private static Long line(String state, String where) {
-        if (HEADER.contains(state)) {
-            return 1L;
+    private static Long line(String state, ServerErrorMessage server, NumberedRecords records) {
+        Matcher copy = server.getWhere() == null ? null : COPY_LINE.matcher(server.getWhere());
+        if (copy != null && copy.find()) {
+            long record = Long.parseLong(copy.group(1));
+            return records == null ? record : records.lineOf(record);
         }
-        if (where == null) {
-            return null;
+        if (state.startsWith("FT1")) {
+            Matcher named = NAMED_LINE.matcher(server.getMessage());
+            return named.find() ? Long.valueOf(named.group(1)) : 1L;  // the header's problems are line 1
         }
-        Matcher m = COPY_LINE.matcher(where);
-        return m.find() ? Long.valueOf(m.group(1)) : null;
+        return null;
+    }
+
+    private static String named(String text, List<String> columns) {
+        Matcher m = STAGING_COLUMN.matcher(text);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            int position = Integer.parseInt(m.group(1));
+            String name = position >= 1 && position <= columns.size() ? columns.get(position - 1) : null;
+            m.appendReplacement(b, Matcher.quoteReplacement(name == null ? m.group() : "column \"" + name + "\""));
+        }
+        return m.appendTail(b).toString();
     }
 
     /** {@code line 12: reason}, or the reason alone when the line is unknown. */
     String describe() {
-        return line == null ? reason : "line " + line + ": " + reason;
+        return line == null || reason.startsWith("line " + line + " ") ? reason : "line " + line + ": " + reason;
     }
 }

@@ -17,6 +17,14 @@ final class Settings {
         return DatabaseUrl.parse(env.get("DATABASE_URL"));
     }
 
+    /** FLEETTICKETS_LOCK_TIMEOUT and FLEETTICKETS_STATEMENT_TIMEOUT, or their defaults. */
+    Timeouts timeouts() {
+        return new Timeouts(
+                Timeouts.duration("FLEETTICKETS_LOCK_TIMEOUT", optional("FLEETTICKETS_LOCK_TIMEOUT", Timeouts.DEFAULT_LOCK)),
+                Timeouts.duration("FLEETTICKETS_STATEMENT_TIMEOUT",
+                        optional("FLEETTICKETS_STATEMENT_TIMEOUT", Timeouts.DEFAULT_STATEMENT)));
+    }
+
     /** The RUSTFS_* variables; read only by --from-bucket. */
     BucketSettings bucket() {
         String endpoint = required("RUSTFS_ENDPOINT", "the S3 endpoint, e.g. https://s3.example.com");

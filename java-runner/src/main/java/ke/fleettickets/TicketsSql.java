@@ -2,6 +2,7 @@ package ke.fleettickets;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,39 +28,57 @@ final class TicketsSql {
         this.connection = connection;
     }
 
-    /** @return the qualified name of the staging table created for the file */
+    /** @return the COPY target for numbered records: {@code staging.inc_… (line, c1, …)} */
     String createStaging(String key, String header) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(
-                "SELECT tickets.create_staging(p_key => ?, p_header => ?)")) {
+                "SELECT tickets.create_staging(p_key => ?, p_header => ?, p_numbered => true)")) {
             st.setString(1, key);
             st.setString(2, header);
             return single(st).getString(1);
         }
     }
 
-    /** Streams the file's bytes, exactly as they are, into the staging table. */
-    long copyIntoStaging(String table, InputStream bytes) throws SQLException, IOException {
-        return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                "COPY " + table + " FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')",
-                bytes, COPY_BUFFER_BYTES);
+    /** The header names of a staged file, in file order (for messages about its columns). */
+    List<String> stagedColumns(String key) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT columns FROM tickets.staged_file WHERE file_key = ?")) {
+            st.setString(1, key);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? List.of((String[]) rs.getArray(1).getArray()) : List.of();
+            }
+        }
     }
 
-    IngestResult ingestFromStaging(String key, String etag, long sizeBytes, String mode) throws SQLException {
+    /** Streams numbered records ({@link NumberedRecords}) into the staging target. */
+    long copyIntoStaging(String target, InputStream records) throws SQLException, IOException {
+        return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                "COPY " + target + " FROM STDIN WITH (FORMAT csv, ENCODING 'UTF8')", records, COPY_BUFFER_BYTES);
+    }
+
+    IngestResult ingestFromStaging(String key, String etag, long sizeBytes, LedgerMode mode) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(
                 "SELECT * FROM tickets.ingest_from_staging(p_key => ?, p_etag => ?, p_size_bytes => ?, p_mode => ?)")) {
             st.setString(1, key);
             st.setString(2, etag);
             st.setLong(3, sizeBytes);
-            st.setString(4, mode);
+            st.setString(4, mode.sqlName());
             return IngestResult.from(single(st));
         }
     }
 
-    /** @return the ledger id of the rejected file */
-    long recordRejectedFile(String key, String reason, Long line, String etag, long sizeBytes, String mode)
+    /** Whether the error that ended a file's load means the file is bad (else: an outage or a bug). */
+    boolean rejectsFile(String sqlState) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT tickets.rejects_file(p_sqlstate => ?)")) {
+            st.setString(1, sqlState);
+            return single(st).getBoolean(1);
+        }
+    }
+
+    /** @return the ledger row of the rejected file */
+    IngestResult recordRejectedFile(String key, String reason, Long line, String etag, long sizeBytes, LedgerMode mode)
             throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(
-                "SELECT tickets.record_rejected_file(p_key => ?, p_reason => ?, p_line => ?,"
+                "SELECT * FROM tickets.record_rejected_file(p_key => ?, p_reason => ?, p_line => ?,"
                         + " p_etag => ?, p_size_bytes => ?, p_mode => ?)")) {
             st.setString(1, key);
             st.setString(2, reason);
@@ -70,13 +89,25 @@ final class TicketsSql {
             }
             st.setString(4, etag);
             st.setLong(5, sizeBytes);
-            st.setString(6, mode);
-            return single(st).getLong(1);
+            st.setString(6, mode.sqlName());
+            return IngestResult.from(single(st));
+        }
+    }
+
+    /** @return the ledger row of the changed file */
+    IngestResult recordQuarantinedFile(String key, String etag, long sizeBytes, LedgerMode mode) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT * FROM tickets.record_quarantined_file(p_key => ?, p_etag => ?, p_size_bytes => ?, p_mode => ?)")) {
+            st.setString(1, key);
+            st.setString(2, etag);
+            st.setLong(3, sizeBytes);
+            st.setString(4, mode.sqlName());
+            return IngestResult.from(single(st));
         }
     }
 
     /** One decision of {@code tickets.plan_bucket_files} about a listed key. */
-    record Planned(String key, String etag, long sizeBytes, String action, String reason, boolean late) {
+    record Planned(String key, String etag, long sizeBytes, String action, String reason, String archiveKey) {
     }
 
     List<Planned> planBucketFiles(List<Bucket.Listed> listing, boolean reseed) throws SQLException {
@@ -97,7 +128,7 @@ final class TicketsSql {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     plan.add(new Planned(rs.getString("file_key"), rs.getString("etag"), rs.getLong("size_bytes"),
-                            rs.getString("action"), rs.getString("reason"), rs.getBoolean("late")));
+                            rs.getString("action"), rs.getString("reason"), rs.getString("archive_key")));
                 }
             }
             return plan;
@@ -139,5 +170,9 @@ final class TicketsSql {
             throw new SQLException("the function returned no row");
         }
         return rs;
+    }
+
+    static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 }
