@@ -83,7 +83,7 @@ BEGIN
                CASE WHEN updated_at <= $2 THEN updated_at END AS trusted_at,
                CASE WHEN tid LIKE 'EXPORTSTOPPED%%' THEN 'sentinel'
                     WHEN tid IS NULL OR length(tid) > 64 THEN 'rejected'
-                    WHEN tid = 'TICKET_ID' THEN 'header'
+                    WHEN tid = ANY ($3) THEN 'header'  -- a column name where a ticket number belongs
                     WHEN is_alarm THEN 'alarm'
                     ELSE 'row'
                END AS kind
@@ -161,18 +161,21 @@ BEGIN
         FROM tally AS t CROSS JOIN outcome AS o
       $sql$, v_ticket, v_alarm, v_values, v_staged.staging_table, v_updated)
     INTO v_counts
-    USING v_keys, v_trusted_until;
+    USING v_keys, v_trusted_until,
+          ARRAY(SELECT upper(n) FROM unnest(v_staged.columns) AS n UNION SELECT upper(c.name) FROM tickets.contract_column AS c);
 
-    -- A line repeating the header is skipped only when it names the same columns in the
-    -- same order; otherwise the rows after it would land in the wrong columns.
+    -- A line repeating the header (a column name where the ticket number belongs) is
+    -- skipped only when it names the same columns in the same order; otherwise the rows
+    -- after it would land in the wrong columns.
     IF v_counts.header_repeats > 0 THEN
       EXECUTE format($sql$
         SELECT s.line FROM staging.%1$I AS s
-         WHERE tickets.clean_ticket_id(%2$s) = 'TICKET_ID' AND ARRAY[%3$s]::text[] IS DISTINCT FROM $1
+         WHERE tickets.clean_ticket_id(%2$s) = ANY ($2) AND ARRAY[%3$s]::text[] IS DISTINCT FROM $1
          ORDER BY s.line LIMIT 1
         $sql$, v_staged.staging_table, v_ticket, v_header)
       INTO v_bad_line
-      USING v_staged.columns;
+      USING v_staged.columns,
+            ARRAY(SELECT upper(n) FROM unnest(v_staged.columns) AS n UNION SELECT upper(c.name) FROM tickets.contract_column AS c);
       IF v_bad_line IS NOT NULL THEN
         RAISE EXCEPTION 'line % repeats the header with other columns', v_bad_line
           USING ERRCODE = 'FT104',

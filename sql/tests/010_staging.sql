@@ -1,6 +1,6 @@
 -- Stage 010: the header check, the staging table, and files rejected whole.
 BEGIN;
-SELECT plan(34);
+SELECT plan(42);
 
 -- The staging table ------------------------------------------------------------------
 SELECT is(tickets.create_staging('changes/a.csv', 'ticket_id,region'),
@@ -39,6 +39,14 @@ SELECT is(tickets.create_staging('changes/n.csv', 'ticket_id,region', p_numbered
 SELECT is(tickets.create_staging('changes/zero.csv', NULL), 'staging.inc_' || left(md5('changes/zero.csv'), 16) || ' (line)',
           'a zero-byte file is staged with no column but its line');
 
+-- Long headers are split in time that grows with their length (a 150 kB header once took a minute)
+SELECT is(cardinality(tickets.parse_csv_header(repeat('abcdefghi,', 15000) || 'ticket_id')), 15001,
+          'a 150 kB header of 15,001 names is split');
+SELECT is(tickets.parse_csv_header('"' || repeat('a""b', 250000) || '"'), ARRAY[repeat('a"b', 250000)],
+          'a 1 MB quoted name full of escaped quotes is one name');
+SELECT throws_ok($$ SELECT tickets.create_staging('changes/wide.csv', repeat('abcdefghi,', 15000) || 'ticket_id') $$,
+                 'FT103', NULL, 'a header of more than 1000 columns is refused (FT103)');
+
 -- A hostile header name is data, never SQL.
 SELECT lives_ok($$ SELECT tests.ingest('changes/hostile.csv',
   E'ticket_id,"x"";DROP TABLE tickets.inc;--",region,"' || repeat('n', 80) || E'"\nINC1,boom,Nairobi,long\n') $$,
@@ -56,6 +64,19 @@ SELECT is((SELECT location_name FROM tickets.inc WHERE ticket_id = 'INC2'), E'Ng
           'a quoted field keeps its comma and line break');
 SELECT tests.stage_bytes('changes/bom.csv', '\xefbbbf'::bytea || convert_to(E'ticket_id,region\nINC3,Mombasa\n', 'UTF8'));
 SELECT is((SELECT rows_read FROM tickets.ingest_from_staging('changes/bom.csv')), 1, 'a file starting with a UTF-8 BOM loads');
+
+-- Two exports joined into one file: the second header line is no row ----------------------
+CREATE TEMP TABLE joined AS SELECT * FROM tests.ingest('changes/joined.csv',
+  E'ticket_id,region\nINC20,Nairobi\n\uFEFF Ticket_ID ,"REGION"\nINC21,Kisumu\n');
+SELECT results_eq($$ SELECT rows_read, inserted, header_repeats FROM joined $$, $$ VALUES (3, 2, 1) $$,
+                  'a line repeating the header (case, blanks, quotes and a BOM aside) is skipped and counted');
+SELECT ok(NOT EXISTS (SELECT FROM tickets.inc WHERE ticket_id = 'TICKET_ID'), 'the repeated header is not stored as a ticket');
+SELECT throws_ok($$ SELECT tests.ingest('changes/joined-other.csv', E'ticket_id,region\nINC22,Nakuru\nregion,ticket_id\nEldoret,INC23\n') $$,
+                 'FT104', NULL, 'a line repeating the header with its columns in another order rejects the file (FT104)');
+SELECT throws_ok($$ SELECT tests.ingest('changes/joined-other.csv', E'ticket_id,region\nINC22,Nakuru\nticket_id,owner\nINC23,x\n') $$,
+                 'FT104', 'line 3 repeats the header with other columns',
+                 'a line repeating the header with other names rejects the file, naming the line');
+SELECT ok(NOT EXISTS (SELECT FROM tickets.inc WHERE ticket_id IN ('INC22', 'INC23')), 'nothing of such a file is applied');
 
 -- Empty files are valid ----------------------------------------------------------------
 SELECT tests.stage_bytes('changes/zero.csv', ''::bytea);
@@ -87,7 +108,7 @@ SELECT results_eq($$ SELECT outcome::text, error_line, etag, rows_read, archive_
                   'a rejected file gets a ledger row with its line and reason (and, named by hand, no place in the bucket)');
 SELECT is((SELECT count(*) FROM tickets.file_ledger), (SELECT ledger_rows + 1 FROM before),
           'recording the rejection adds exactly one ledger row');
-SELECT is((SELECT count(*) FROM tickets.inc), 3::bigint, 'no ticket of a rejected file was applied');
+SELECT is((SELECT count(*) FROM tickets.inc), 5::bigint, 'no ticket of a rejected file was applied');
 SELECT is((SELECT metadata ->> 'source_max_key' FROM tickets.import_meta WHERE source = 'inc'), 'changes/zz-latin1.csv',
           'the watermark passes a rejected file');
 SELECT throws_ok($$ SELECT tickets.record_rejected_file(p_key => 'changes/x.csv', p_reason => '') $$,

@@ -1,6 +1,6 @@
 -- Stage 020: what each row becomes (contract rules 1-4).
 BEGIN;
-SELECT plan(45);
+SELECT plan(56);
 
 CREATE TEMP TABLE r AS
 SELECT * FROM tests.ingest('automations/inc/changes/20260625T140003.csv', concat_ws(E'\n',
@@ -40,6 +40,8 @@ SELECT is((SELECT raw ->> 'ticket_id' FROM tickets.inc WHERE ticket_id = 'INC000
 SELECT is((SELECT region FROM tickets.inc WHERE ticket_id = 'INC0001'), 'nairobi', 'region is trimmed and lower-cased');
 SELECT is((SELECT raw_status FROM tickets.inc WHERE ticket_id = 'INC0001'), 'IN PROGRESS', 'raw_status is trimmed and upper-cased');
 SELECT is((SELECT normalized_status FROM tickets.inc WHERE ticket_id = 'INC0001'), 'open', 'normalized_status is lower-cased');
+SELECT is((SELECT raw ->> 'normalized_status' FROM tickets.inc WHERE ticket_id = 'INC0001'), 'open',
+          'normalized_status is lower-cased in raw too, like region: the typed column is raw as it is');
 
 -- Rule 3: exporter bookkeeping is stored nowhere; unknown columns are kept ------------------
 SELECT ok(NOT (SELECT raw ?| ARRAY['week_start', 'source_s3_key', 'department'] FROM tickets.inc WHERE ticket_id = 'INC0001'),
@@ -119,6 +121,53 @@ SELECT * FROM tests.ingest('automations/inc/changes/20260625T150003.csv', concat
 SELECT results_eq($$ SELECT line, row_text FROM tickets.rejected_row WHERE ledger_id = (SELECT ledger_id FROM r2) ORDER BY line $$,
                   $$ VALUES (2::bigint, ',"first, empty",2026-06-25 10:00:00'), (4::bigint, ',third,2026-06-25 10:00:00') $$,
                   'each row without a ticket_id keeps its own line, after a field with a line break too');
+
+-- Rule 2: the ticket number loses every white space and invisible character ---------------
+SELECT is(ARRAY(SELECT tickets.clean_ticket_id(v)
+                  FROM unnest(ARRAY[E'INC0700\u00A0', E'\u200BINC0700', E'inc\u200D0700', E'\uFEFFINC0700\u2060',
+                                    E' \tINC0700\u3000', E'INC 07\u200C00', E'\u00A0 inc0700 \r']) AS v),
+          array_fill('INC0700'::text, ARRAY[7]),
+          'no-break, zero-width, word-joiner, BOM and other spaces go wherever they stand, and the case is upper');
+SELECT is(tickets.clean_ticket_id(E'\u00A0\u200B \uFEFF'), NULL, 'a ticket_id of only invisible characters is empty');
+
+CREATE TEMP TABLE ids AS
+SELECT * FROM tests.ingest('automations/inc/changes/20260625T160003.csv', concat_ws(E'\n',
+  'ticket_id,owner',
+  E'\u200Binc0701\u00A0,zero-width and no-break',
+  E'\u00A0,only a no-break space',
+  repeat('A', 8000) || ',eight kilobytes',
+  repeat('B', 64) || ',sixty-four',
+  repeat('C', 65) || ',sixty-five',
+  'INC0701,the same ticket again',
+  ''));
+SELECT results_eq($$ SELECT inserted, duplicates, rejected_rows FROM ids $$, $$ VALUES (2, 1, 3) $$,
+                  'the invisible characters make no second ticket; empty and over-long ids are rejected rows');
+SELECT results_eq($$ SELECT line, reason FROM tickets.rejected_row WHERE ledger_id = (SELECT ledger_id FROM ids) ORDER BY line $$,
+                  $$ VALUES (3::bigint, 'ticket_id is empty'), (4::bigint, 'ticket_id is longer than 64 characters (8000)'),
+                            (6::bigint, 'ticket_id is longer than 64 characters (65)') $$,
+                  'each rejected id keeps its line and says why; the file around it ingests');
+SELECT ok(EXISTS (SELECT FROM tickets.inc WHERE ticket_id = repeat('B', 64)), 'a ticket_id of 64 characters is kept');
+
+-- Rule 4: no text makes a parser raise, and a file of such values is applied -------------
+SELECT is(ARRAY(SELECT tickets.parse_minutes(v) FROM unnest(ARRAY['1.' || repeat('5', 20000), repeat('9', 20000),
+                  '.' || repeat('5', 20000), '1e400', 'NaN', 'Infinity', '-5', '999999999.5']) AS v),
+          ARRAY[NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1000000000]::integer[],
+          'parse_minutes gives NULL, never an error, for 20,000 digits, 1e400, NaN, Infinity and negatives');
+SELECT is(ARRAY(SELECT tickets.parse_degrees(v, 90) FROM unnest(ARRAY['1.' || repeat('5', 20000), '-' || repeat('0', 20000) || '1',
+                  '1e400', 'NaN', '-Infinity']) AS v),
+          ARRAY[NULL, NULL, NULL, NULL, NULL]::float8[], 'parse_degrees gives NULL, never an error, for the same');
+SELECT is(ARRAY(SELECT tickets.eat_ts(v) FROM unnest(ARRAY['10000-01-01 00:00:00', '2026-06-25 14:03:11.' || repeat('1', 20000),
+                  repeat('2026-06-25 14:03:11', 1000)]) AS v),
+          ARRAY[NULL, NULL, NULL]::timestamptz[], 'eat_ts gives NULL for a year 10,000 and for very long text');
+CREATE TEMP TABLE poison AS
+SELECT * FROM tests.ingest('automations/inc/changes/20260625T170003.csv',
+  E'ticket_id,mttr,latitude,longitude,closed_at,is_actionable\n'
+  || 'INC0900,' || repeat('9', 20000) || ',1.' || repeat('5', 20000) || ',NaN,10000-01-01 00:00:00,' || repeat('t', 5000) || E'\n');
+SELECT results_eq($$ SELECT outcome::text, inserted FROM poison $$, $$ VALUES ('applied', 1) $$,
+                  'a row of 20,000-digit numbers, NaN and a year 10,000 is applied, not a failed file');
+SELECT ok((SELECT mttr IS NULL AND geom IS NULL AND closed_at IS NULL AND is_actionable IS NULL
+                  AND length(raw ->> 'mttr') = 20000 FROM tickets.inc WHERE ticket_id = 'INC0900'),
+          'each such value is NULL in its typed column and kept whole in raw');
 
 SELECT * FROM finish();
 ROLLBACK;

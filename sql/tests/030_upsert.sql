@@ -1,7 +1,7 @@
 -- Stage 030: one version per ticket (contract rules 5-6), idempotence, dry runs, the
 -- watermark and the ledger.
 BEGIN;
-SELECT plan(33);
+SELECT plan(43);
 
 -- Rule 5: within one file, the newest row of a ticket wins; on a tie, the later row ------
 CREATE TEMP TABLE f1 AS
@@ -105,14 +105,56 @@ SELECT is((SELECT metadata ->> 'source_max_updated_at' FROM tickets.import_meta 
 SELECT results_eq($$ SELECT mode::text, outcome::text, rows_read, inserted, updated, stale
                        FROM tickets.file_ledger WHERE file_key = 'automations/inc/changes/20260625T082000.csv' $$,
                   $$ VALUES ('manual', 'applied', 4, 1, 2, 1) $$, 'the ledger keeps mode, outcome and counts per file');
-SELECT ok((SELECT bool_and(finished_at >= started_at AND ingest_ms >= 0 AND load_ms >= 0) FROM tickets.file_ledger),
-          'every ledger row has its timings');
+SELECT tests.stage_bytes('automations/inc/changes/20260625T103000.csv', convert_to(E'ticket_id\nINC8\n', 'UTF8'));
+SELECT pg_sleep(0.3);  -- the COPY of a slow upload
+SELECT cmp_ok((SELECT load_ms FROM tickets.ingest_from_staging('automations/inc/changes/20260625T103000.csv')), '>=', 300,
+              'load_ms counts the time from staging to the ingest');
 SELECT tests.ingest('automations/inc/changes/20260625T110000.csv', E'ticket_id\nINC8\n', 'apply');
 SELECT is((SELECT mode::text FROM tickets.file_ledger ORDER BY ledger_id DESC LIMIT 1), 'apply', 'the mode passed is recorded');
 SELECT throws_ok($$ SELECT tests.ingest('x.csv', E'ticket_id\nINC1\n', 'sideways') $$, 'FT008', NULL,
                  'an unknown mode is refused (FT008)');
 SELECT is((SELECT count(*) FROM tickets.staged_file), 0::bigint, 'no staged file is left behind');
 SELECT is((SELECT count(*) FROM pg_tables WHERE schemaname = 'staging'), 0::bigint, 'no staging table is left behind');
+
+-- Rule 6: a source_updated_at more than a day ahead is not trusted -------------------------
+CREATE TEMP TABLE ahead AS SELECT
+  to_char((now() + interval '25 hours') AT TIME ZONE 'Africa/Nairobi', 'YYYY-MM-DD HH24:MI:SS') AS untrusted,
+  to_char((now() + interval '23 hours') AT TIME ZONE 'Africa/Nairobi', 'YYYY-MM-DD HH24:MI:SS') AS trusted,
+  (SELECT metadata ->> 'source_max_updated_at' FROM tickets.import_meta WHERE source = 'inc') AS freshness;
+CREATE TEMP TABLE f9999 AS SELECT * FROM tests.ingest('automations/inc/changes/20260625T120000.csv',
+  E'ticket_id,normalized_status,source_updated_at\nINC40,open,9999-12-31 23:59:59\nINC41,open,' || (SELECT untrusted FROM ahead)
+  || E'\nINC42,open,9999-01-01 00:00:00\nINC42,pending,2026-06-25 09:00:00\n');
+SELECT results_eq($$ SELECT inserted, untrusted_updated_at FROM f9999 $$, $$ VALUES (3, 3) $$,
+                  'rows dated more than a day ahead are applied and counted in the ledger');
+SELECT is((SELECT normalized_status FROM tickets.inc WHERE ticket_id = 'INC42'), 'pending',
+          'within a file, a row dated in year 9999 does not beat a row with a real date');
+SELECT is((SELECT metadata ->> 'source_max_updated_at' FROM tickets.import_meta WHERE source = 'inc'), (SELECT freshness FROM ahead),
+          'data freshness ignores them');
+CREATE TEMP TABLE after9999 AS SELECT * FROM tests.ingest('automations/inc/changes/20260625T122000.csv',
+  E'ticket_id,normalized_status,source_updated_at\nINC40,closed,2026-06-25 12:00:00\nINC41,closed,2026-06-25 12:00:00\n');
+SELECT results_eq($$ SELECT updated, stale FROM after9999 $$, $$ VALUES (2, 0) $$,
+                  'a stored version dated in the future does not make the next real one stale');
+SELECT is((SELECT normalized_status FROM tickets.inc WHERE ticket_id = 'INC40'), 'closed', 'the ticket is not frozen');
+SELECT is((SELECT stale FROM tests.ingest('automations/inc/changes/20260625T124000.csv',
+             E'ticket_id,normalized_status,source_updated_at\nINC40,open,2026-06-25 11:00:00\n')), 1,
+          'once a real date is stored, older rows are stale again');
+SELECT results_eq($$ SELECT stale, untrusted_updated_at FROM tests.ingest('automations/inc/changes/20260625T126000.csv',
+                       E'ticket_id,normalized_status,source_updated_at\nINC40,open,' || (SELECT trusted FROM ahead) || E'\n') $$,
+                  $$ VALUES (0, 0) $$, 'a date less than a day ahead is trusted');
+
+-- A file spanning many pages: ties far apart still go to the later line ----------------------
+CREATE TEMP TABLE big AS SELECT * FROM tests.ingest('automations/inc/changes/20260625T130000.csv',
+  E'ticket_id,normalized_status,source_updated_at,location_name\n'
+  || E'INC50,open,2026-06-25 10:00:00,first line\nINC51,closed,2026-06-25 11:00:00,newer and first\n'
+  || (SELECT string_agg(format('INC6%s,open,2026-06-25 10:00:00,%s', g, repeat('x', 200)), E'\n') FROM generate_series(1, 20000) AS g)
+  || E'\n,open,,no ticket far below\nINC50,closed,2026-06-25 10:00:00,last line\nINC51,open,2026-06-25 10:00:00,older and last\n');
+SELECT results_eq($$ SELECT rows_read, inserted, duplicates, rejected_rows FROM big $$, $$ VALUES (20005, 20002, 2, 1) $$,
+                  'a 4 MB file of 20,005 rows is read whole');
+SELECT results_eq($$ SELECT ticket_id, normalized_status FROM tickets.inc WHERE ticket_id IN ('INC50', 'INC51') ORDER BY 1 $$,
+                  $$ VALUES ('INC50', 'closed'), ('INC51', 'closed') $$,
+                  'twenty thousand lines apart, a tie goes to the later line and a newer row wins wherever it stands');
+SELECT is((SELECT line FROM tickets.rejected_row WHERE ledger_id = (SELECT ledger_id FROM big)), 20004::bigint,
+          'a rejected row far down the file keeps its line');
 
 SELECT * FROM finish();
 ROLLBACK;
