@@ -80,10 +80,8 @@ final class FailureReport implements IExecutionExceptionHandler, IParameterExcep
         }
         if (e instanceof InfrastructureException) {
             print(err, e.getMessage());
-        } else if (e instanceof FlywayException) {
-            // Flyway appends a ruled-off block repeating the SQL error; the first part says it
-            String message = e.getMessage() == null ? e.toString() : e.getMessage().split("\n-{3,}")[0];
-            print(err, "migration failed: " + OneLine.of(message));
+        } else if (e instanceof FlywayException flyway) {
+            print(err, MigrationFailure.describe(flyway));
         } else if (e instanceof SQLException) {
             print(err, "database error: " + OneLine.of(e.getMessage()));
         } else if (e instanceof IOException io) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.SequenceInputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Set;
 
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -26,9 +25,6 @@ final class FileIngest {
 
     record Rejected(Rejection rejection) implements Outcome {
     }
-
-    /** Undefined schema, function, table: the SQL the jar carries is not in the database. */
-    private static final Set<String> UNMIGRATED = Set.of("3F000", "42883", "42P01");
 
     private final Connection connection;
     private final TicketsSql sql;
@@ -150,7 +146,7 @@ final class FileIngest {
                 message += " (" + function + ")";
             }
         }
-        String hint = UNMIGRATED.contains(state) ? "; is the database migrated? run: fleettickets migrate" : "";
+        String hint = NotMigrated.is(e) ? "; is the database migrated? " + NotMigrated.REMEDY : "";
         return new InfrastructureException(file.label() + ": " + step + " failed: " + OneLine.of(message)
                 + (state.isEmpty() ? "" : " [SQLSTATE " + state + "]") + hint, e);
     }

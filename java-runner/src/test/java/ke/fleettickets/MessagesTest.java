@@ -177,6 +177,59 @@ class MessagesTest {
                 Shortened.list(IntStream.rangeClosed(0, 10).mapToObj(String::valueOf).toList()));
     }
 
+    // --- migrate says why it failed ---
+
+    @Test
+    void migrateNamesTheScriptTheServersReasonAndTheSqlstate() throws Exception {
+        String role = role();
+        String name = emptyDatabase();
+        // the role may create its tables in public, but not the extension V001 needs
+        superuser(name, "GRANT CREATE ON SCHEMA public TO " + role);
+
+        CliRun r = CliRun.of(Map.of("DATABASE_URL", url(role, name)), "migrate");
+
+        assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+        List<String> err = r.err().lines().toList();
+        assertEquals(1, err.size(), r.err());
+        assertTrue(err.get(0).startsWith("fleettickets: migration V001__schemas.sql"), err.get(0));
+        assertTrue(err.get(0).contains("permission denied to create extension \"postgis\""), err.get(0));
+        assertTrue(err.get(0).contains("hint: Must be superuser"), err.get(0));
+        assertTrue(err.get(0).endsWith("[SQLSTATE 42501]"), err.get(0));
+    }
+
+    @Test
+    void migrateSaysWhyEvenBeforeAnyScriptRan() throws Exception {
+        String role = role();
+        String name = emptyDatabase();
+        // PostgreSQL 15 lets only the owner create in public: Flyway's history table fails first
+
+        CliRun r = CliRun.of(Map.of("DATABASE_URL", url(role, name)), "migrate");
+
+        assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+        List<String> err = r.err().lines().toList();
+        assertEquals(1, err.size(), r.err());
+        assertTrue(err.get(0).startsWith("fleettickets: migration failed: permission denied for schema public"),
+                err.get(0));
+        assertTrue(err.get(0).endsWith("[SQLSTATE 42501]"), err.get(0));
+    }
+
+    // --- a database never migrated ---
+
+    @Test
+    void anIngestIntoADatabaseNeverMigratedSaysToMigrate() throws Exception {
+        String name = emptyDatabase();
+        Path f = file("20260625T080000.csv", "ticket_id\nINC1\n");
+
+        CliRun r = CliRun.of(Map.of("DATABASE_URL", url(null, name)), "--inc-csv", f.toString(), "--apply");
+
+        assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+        List<String> err = r.err().lines().toList();
+        assertEquals(1, err.size(), r.err());
+        assertTrue(err.get(0).contains("/" + name + " is not migrated"), err.get(0));
+        assertTrue(err.get(0).endsWith("; run: fleettickets migrate"), err.get(0));
+        assertEquals("", r.out());
+    }
+
     // --- helpers ---
 
     /** No character of out or err that a terminal would act on, apart from the line ends. */
