@@ -230,6 +230,46 @@ class MessagesTest {
         assertEquals("", r.out());
     }
 
+    // --- the endpoint's credentials are never printed ---
+
+    @Test
+    void credentialsInTheEndpointAreNeverPrinted() {
+        CliRun r = CliRun.of(Map.of(
+                "DATABASE_URL", db.url(),
+                "RUSTFS_ENDPOINT", "http://user:s3cret@127.0.0.1:1",
+                "RUSTFS_ACCESS_KEY_ID", "keyid",
+                "RUSTFS_SECRET_ACCESS_KEY", "secretkey",
+                "FLEETTICKETS_S3_MAX_ATTEMPTS", "1"), "--from-bucket", "--apply");
+
+        assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+        assertFalse((r.out() + r.err()).contains("s3cret"), r.out() + r.err());
+        assertFalse((r.out() + r.err()).contains("secretkey"), r.out() + r.err());
+        assertTrue(r.err().contains("http://***@127.0.0.1:1"), "the endpoint is named, masked: " + r.err());
+    }
+
+    @Test
+    void aMalformedEndpointIsRefusedWithoutEchoingIt() {
+        CliRun r = CliRun.of(Map.of(
+                "DATABASE_URL", db.url(),
+                "RUSTFS_ENDPOINT", "http://user:s3 cret@127.0.0.1:1",
+                "RUSTFS_ACCESS_KEY_ID", "keyid",
+                "RUSTFS_SECRET_ACCESS_KEY", "secretkey"), "--from-bucket");
+
+        assertEquals(ExitCode.USAGE, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("RUSTFS_ENDPOINT is not a URL"), r.err());
+        assertFalse(r.err().contains("cret"), r.err());
+    }
+
+    @Test
+    void bucketSettingsPrintTheEndpointMasked() {
+        BucketSettings s = new BucketSettings(URI.create("https://user:s3cret@s3.example.com:9000/base"),
+                "us-east-1", "isptickets", "keyid", "secretkey", 1);
+        assertEquals("https://***@s3.example.com:9000/base", s.maskedEndpoint());
+        assertFalse(s.toString().contains("s3cret") || s.toString().contains("secretkey"), s.toString());
+        assertEquals("https://s3.example.com",
+                new BucketSettings(URI.create("https://s3.example.com"), "r", "b", "k", "s", 1).maskedEndpoint());
+    }
+
     // --- helpers ---
 
     /** No character of out or err that a terminal would act on, apart from the line ends. */
