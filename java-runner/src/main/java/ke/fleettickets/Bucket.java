@@ -138,7 +138,7 @@ final class Bucket implements AutoCloseable {
                     + " nothing of it was applied or moved, and the next run will see the new version", e);
         }
         String status = e instanceof SdkServiceException service ? " (HTTP " + service.statusCode() + ")" : "";
-        return new InfrastructureException("S3 failed " + what + " at " + settings.endpoint() + status + ": "
+        return new InfrastructureException("S3 failed " + what + " at " + settings.maskedEndpoint() + status + ": "
                 + OneLine.of(e.getMessage()), e);
     }
 

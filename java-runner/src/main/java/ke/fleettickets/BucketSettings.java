@@ -13,6 +13,17 @@ record BucketSettings(URI endpoint, String region, String bucket, String accessK
     /** Never prints the secret. */
     @Override
     public String toString() {
-        return "s3://" + bucket + " at " + endpoint + " (region " + region + ", key " + accessKeyId + ")";
+        return "s3://" + bucket + " at " + maskedEndpoint() + " (region " + region + ", key " + accessKeyId + ")";
+    }
+
+    /** The endpoint as it may be printed: user-info in it (user:password@) shows as ***. */
+    String maskedEndpoint() {
+        String text = endpoint.toString();
+        String userInfo = endpoint.getRawUserInfo();
+        if (userInfo == null) {
+            return text;
+        }
+        int start = text.indexOf("//") + 2;
+        return text.substring(0, start) + "***" + text.substring(start + userInfo.length());
     }
 }

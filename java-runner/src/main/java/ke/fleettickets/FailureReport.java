@@ -80,10 +80,8 @@ final class FailureReport implements IExecutionExceptionHandler, IParameterExcep
         }
         if (e instanceof InfrastructureException) {
             print(err, e.getMessage());
-        } else if (e instanceof FlywayException) {
-            // Flyway appends a ruled-off block repeating the SQL error; the first part says it
-            String message = e.getMessage() == null ? e.toString() : e.getMessage().split("\n-{3,}")[0];
-            print(err, "migration failed: " + message);
+        } else if (e instanceof FlywayException flyway) {
+            print(err, MigrationFailure.describe(flyway));
         } else if (e instanceof SQLException) {
             print(err, "database error: " + OneLine.of(e.getMessage()));
         } else if (e instanceof IOException io) {
@@ -91,13 +89,17 @@ final class FailureReport implements IExecutionExceptionHandler, IParameterExcep
         } else if (e instanceof UncheckedIOException io) {
             print(err, "I/O failure: " + OneLine.of(io.getCause()));
         } else {
-            print(err, "unexpected failure: " + e);
+            print(err, "unexpected failure: " + OneLine.of(e.toString()));
         }
         return ExitCode.INFRASTRUCTURE;
     }
 
+    /**
+     * Messages come flattened from where they are made; what is left is data (a path, a
+     * key) whose control characters must show, not vanish into a space.
+     */
     private void print(PrintWriter err, String line) {
-        lastLine = OneLine.of(line);
+        lastLine = line == null ? "" : Escaped.of(line.strip());
         err.println(PREFIX + lastLine);
         err.flush();
     }

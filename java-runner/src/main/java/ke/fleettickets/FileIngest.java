@@ -160,7 +160,8 @@ final class FileIngest {
                 message += " (" + function + ")";
             }
         }
+        String hint = NotMigrated.is(e) ? "; is the database migrated? " + NotMigrated.REMEDY : "";
         return new InfrastructureException(file.label() + ": " + step + " failed: " + OneLine.of(message)
-                + (state.isEmpty() ? "" : " [SQLSTATE " + state + "]") + Unmigrated.hint(state), e);
+                + (state.isEmpty() ? "" : " [SQLSTATE " + state + "]") + hint, e);
     }
 }

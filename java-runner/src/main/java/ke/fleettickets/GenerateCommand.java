@@ -55,7 +55,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         SampleStream.Written written = stream.writeTo(out);
         spec.commandLine().getOut().println("generate: wrote " + written.files().size()
-                + (written.files().size() == 1 ? " file, " : " files, ") + written.rows() + " rows to " + out
+                + (written.files().size() == 1 ? " file, " : " files, ") + written.rows() + " rows to " + Escaped.of(out.toString())
                 + " (" + written.files().get(0).getFileName()
                 + (written.files().size() > 1 ? " .. " + written.files().get(written.files().size() - 1).getFileName() : "")
                 + ", seed " + seed + ")");

@@ -144,7 +144,16 @@ final class IngestCommand implements Callable<Integer> {
     /** One writer: a second run exits at once rather than queueing behind the first. */
     private static void lock(Connection connection, DatabaseUrl url) throws SQLException {
         TicketsSql sql = new TicketsSql(connection);
-        boolean locked = sql.tryRunnerLock();
+        boolean locked;
+        try {
+            locked = sql.tryRunnerLock();
+        } catch (SQLException e) {
+            // the run's first SQL call: where a database that was never migrated shows it
+            if (NotMigrated.is(e)) {
+                throw NotMigrated.failure(url.where(), e);
+            }
+            throw e;
+        }
         if (!locked) {
             String holder = sql.runnerLockHolder();
             connection.rollback();

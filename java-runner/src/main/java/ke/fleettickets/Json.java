@@ -53,7 +53,8 @@ final class Json {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    // U+2028/2029 end a line in some readers; C1 and bidi controls fool a terminal
+                    if (Escaped.isHidden(c)) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);

@@ -44,7 +44,7 @@ final class MigrateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("migrate: " + (applied == 0 ? "nothing to apply" : "applied " + applied
                 + (applied == 1 ? " migration" : " migrations"))
-                + "; schema version " + (version == null ? "none" : version) + " at " + url.where());
+                + "; schema version " + (version == null ? "none" : version) + " at " + Escaped.of(url.where()));
         return ExitCode.OK;
     }
 

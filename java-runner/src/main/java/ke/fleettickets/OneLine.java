@@ -5,7 +5,11 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
-/** Flattens a message to one line: stderr gets one line per failure, whatever the source says. */
+/**
+ * Flattens a message to one line: stderr gets one line per failure, whatever the source
+ * says. A server's multi-line message reads best with its line breaks as spaces; any
+ * other control character in it is shown {@link Escaped}.
+ */
 final class OneLine {
     private OneLine() {
     }
@@ -14,7 +18,7 @@ final class OneLine {
         if (text == null) {
             return "";
         }
-        return text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        return Escaped.of(text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " "));
     }
 
     /** NIO names the file in the message and leaves the reason to the exception's class. */
@@ -24,7 +28,8 @@ final class OneLine {
                     : e instanceof NoSuchFileException ? "no such file or directory"
                     : e instanceof AccessDeniedException ? "permission denied"
                     : e.getClass().getSimpleName();
-            return of(fs.getFile() + ": " + reason);
+            // the name is data, not prose: a line break in it is shown, not flattened
+            return Escaped.of(fs.getFile()) + ": " + of(reason);
         }
         return of(e.getMessage() != null ? e.getMessage() : e.toString());
     }

@@ -67,7 +67,8 @@ final class RunReport {
             event.put("rejected_rows", r.rejectedRows());
             event.put("truncated", r.truncated());
             event.put("late", r.late());
-            event.put("extra_columns", r.extraColumns());
+            // each name cut like the text line's; the full names are in the ledger
+            event.put("extra_columns", r.extraColumns().stream().map(Shortened::name).toList());
             event.put("ledger_id", r.ledgerId());
             event.put("ms", millis);
             out.println(Json.object(event));
@@ -83,9 +84,9 @@ final class RunReport {
             line.append(", late");
         }
         if (!r.extraColumns().isEmpty()) {
-            line.append(", extra columns: ").append(String.join(" ", r.extraColumns()));
+            line.append(", extra columns: ").append(Shortened.list(r.extraColumns()));
         }
-        out.println(line.append(", ").append(millis).append(" ms"));
+        print(out, line.append(", ").append(millis).append(" ms"));
     }
 
     void rejected(ChangeFile file, String reason) {
@@ -97,7 +98,7 @@ final class RunReport {
             err.println(Json.object(event));
             return;
         }
-        err.println("fleettickets: " + (dryRun ? "dry run: would reject " : "rejected ") + file.label() + ": " + reason);
+        print(err, "fleettickets: " + (dryRun ? "dry run: would reject " : "rejected ") + file.label() + ": " + reason);
     }
 
     /** A file whose ingest was done by an earlier run: only its move was left (or a plan to). */
@@ -114,7 +115,7 @@ final class RunReport {
             out.println(Json.object(event));
             return;
         }
-        out.println(prefix() + progress() + file.name() + "  " + (dryRun ? "would move to " : "moved to ") + to
+        print(out, prefix() + progress() + file.name() + "  " + (dryRun ? "would move to " : "moved to ") + to
                 + " (" + why + ")");
     }
 
@@ -129,7 +130,7 @@ final class RunReport {
             out.println(Json.object(event));
             return;
         }
-        out.println(prefix() + text);
+        print(out, prefix() + text);
     }
 
     boolean anyRejected() {
@@ -166,10 +167,15 @@ final class RunReport {
             line.append(" (").append(rejectedFiles).append(rejectedFiles == 1 ? " file" : " files")
                     .append(" rejected)");
         }
-        out.println(line);
+        print(out, line);
         if (dryRun && !quiet) {
-            out.println("dry run: nothing was changed; re-run with --apply to ingest these files");
+            print(out, "dry run: nothing was changed; re-run with --apply to ingest these files");
         }
+    }
+
+    /** Every text line: names, keys and reasons come from outside and may hold control characters. */
+    private static void print(PrintWriter to, CharSequence line) {
+        to.println(Escaped.of(line.toString()));
     }
 
     private Map<String, Object> event(String name) {

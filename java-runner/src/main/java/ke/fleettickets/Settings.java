@@ -32,7 +32,9 @@ final class Settings {
         try {
             uri = new URI(endpoint);
         } catch (URISyntaxException e) {
-            throw new UsageException("RUSTFS_ENDPOINT is not a URL: " + OneLine.of(e.getMessage()));
+            // the reason and where, not the value: it may hold a password
+            throw new UsageException("RUSTFS_ENDPOINT is not a URL: " + OneLine.of(e.getReason())
+                    + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""));
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new UsageException("RUSTFS_ENDPOINT must be an http:// or https:// URL with a host, e.g. https://s3.example.com");
