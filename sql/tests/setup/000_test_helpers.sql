@@ -73,3 +73,166 @@ BEGIN
   END;
 END;
 $$;
+
+-- Catalog checks. Each query lives here once and is used twice by sql/tests/000_catalog.sql:
+-- on objects the suite plants to break the rule (the check must find them), then on the
+-- real catalog (it must find nothing). A check that is never shown to fail proves nothing.
+-- Each returns the offending objects by name (search_path is empty, so names are always
+-- schema-qualified).
+
+-- The schemas whose objects the catalog checks cover.
+CREATE OR REPLACE FUNCTION tests.catalog_schemas()
+RETURNS name[]
+LANGUAGE sql IMMUTABLE
+RETURN ARRAY['tickets', 'reporting']::name[];
+
+CREATE OR REPLACE FUNCTION tests.definer_functions_without_search_path()
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT p.oid::pg_catalog.regprocedure::text
+    FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+   WHERE n.nspname = ANY (tests.catalog_schemas()) AND p.prosecdef
+     AND NOT EXISTS (SELECT FROM unnest(p.proconfig) AS c WHERE c LIKE 'search_path=%');
+$$;
+
+-- has_function_privilege counts the default grant too: a function with no ACL yet is
+-- executable by PUBLIC.
+CREATE OR REPLACE FUNCTION tests.definer_functions_executable_by_public()
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT p.oid::pg_catalog.regprocedure::text
+    FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+   WHERE n.nspname = ANY (tests.catalog_schemas()) AND p.prosecdef
+     AND pg_catalog.has_function_privilege('public', p.oid, 'EXECUTE');
+$$;
+
+-- Immutable parsers are exempt: they run inside generated columns, where a SET clause
+-- would cost a configuration change per call.
+CREATE OR REPLACE FUNCTION tests.plpgsql_functions_without_search_path()
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT p.oid::pg_catalog.regprocedure::text
+    FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+   WHERE n.nspname = ANY (tests.catalog_schemas())
+     AND p.prolang = (SELECT l.oid FROM pg_catalog.pg_language AS l WHERE l.lanname = 'plpgsql')
+     AND p.provolatile <> 'i'
+     AND NOT EXISTS (SELECT FROM unnest(p.proconfig) AS c WHERE c LIKE 'search_path=%');
+$$;
+
+CREATE OR REPLACE FUNCTION tests.functions_without_comment()
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT p.oid::pg_catalog.regprocedure::text
+    FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+   WHERE n.nspname = ANY (tests.catalog_schemas()) AND pg_catalog.obj_description(p.oid, 'pg_proc') IS NULL;
+$$;
+
+CREATE OR REPLACE FUNCTION tests.relations_without_comment()
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT c.oid::pg_catalog.regclass::text
+    FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+   WHERE n.nspname = ANY (tests.catalog_schemas()) AND c.relkind IN ('r', 'v', 'm', 'p')
+     AND pg_catalog.obj_description(c.oid, 'pg_class') IS NULL;
+$$;
+
+CREATE OR REPLACE FUNCTION tests.enums_without_comment()
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT t.oid::pg_catalog.regtype::text
+    FROM pg_catalog.pg_type AS t JOIN pg_catalog.pg_namespace AS n ON n.oid = t.typnamespace
+   WHERE n.nspname = ANY (tests.catalog_schemas()) AND t.typtype = 'e'
+     AND pg_catalog.obj_description(t.oid, 'pg_type') IS NULL;
+$$;
+
+-- Privileges PUBLIC holds on the schemas themselves, their tables, views, sequences and
+-- columns, as 'object: PRIVILEGE'. Functions are not listed: PostgreSQL grants EXECUTE to
+-- PUBLIC on every new function, which is harmless for a function that runs with its
+-- caller's rights; a SECURITY DEFINER one must not have it (checked above).
+CREATE OR REPLACE FUNCTION tests.public_privileges()
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT 'schema ' || pg_catalog.quote_ident(n.nspname) || ': ' || a.privilege_type
+    FROM pg_catalog.pg_namespace AS n CROSS JOIN LATERAL pg_catalog.aclexplode(n.nspacl) AS a
+   WHERE n.nspname = ANY (tests.catalog_schemas()) AND a.grantee = 0
+  UNION ALL
+  SELECT c.oid::pg_catalog.regclass::text || ': ' || a.privilege_type
+    FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+   CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS a
+   WHERE n.nspname = ANY (tests.catalog_schemas()) AND a.grantee = 0
+  UNION ALL
+  SELECT c.oid::pg_catalog.regclass::text || '.' || pg_catalog.quote_ident(t.attname) || ': ' || a.privilege_type
+    FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_attribute AS t ON t.attrelid = c.oid AND t.attnum > 0 AND NOT t.attisdropped
+   CROSS JOIN LATERAL pg_catalog.aclexplode(t.attacl) AS a
+   WHERE n.nspname = ANY (tests.catalog_schemas()) AND a.grantee = 0;
+$$;
+
+-- The functions the generated columns call (found through pg_depend, so a renamed or
+-- new parser is covered without a list), with their volatility.
+CREATE OR REPLACE FUNCTION tests.generated_column_functions()
+RETURNS TABLE (function_name text, volatility "char")
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT DISTINCT p.oid::pg_catalog.regprocedure::text, p.provolatile
+    FROM pg_catalog.pg_attribute AS t
+    JOIN pg_catalog.pg_class AS c ON c.oid = t.attrelid
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = t.attrelid AND d.adnum = t.attnum
+    JOIN pg_catalog.pg_depend AS dep ON dep.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
+                                    AND dep.objid = d.oid
+                                    AND dep.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+    JOIN pg_catalog.pg_proc AS p ON p.oid = dep.refobjid
+   WHERE n.nspname = ANY (tests.catalog_schemas()) AND t.attgenerated = 's';
+$$;
+
+-- A generated column must be IMMUTABLE when it is created, but the function it calls can
+-- be made STABLE afterwards (ALTER FUNCTION, CREATE OR REPLACE), and its stored values
+-- then silently depend on when each row was written.
+CREATE OR REPLACE FUNCTION tests.non_immutable_generated_column_functions()
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT g.function_name FROM tests.generated_column_functions() AS g WHERE g.volatility <> 'i';
+$$;
+
+-- Errors plpgsql_check reports, as 'function: message'. PL/pgSQL, so that it can be
+-- created before the extension is; it needs the extension when it runs.
+CREATE OR REPLACE FUNCTION tests.plpgsql_check_errors()
+RETURNS SETOF text
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_schema name := (SELECT n.nspname FROM pg_catalog.pg_extension AS e
+                      JOIN pg_catalog.pg_namespace AS n ON n.oid = e.extnamespace
+                     WHERE e.extname = 'plpgsql_check');
+BEGIN
+  IF v_schema IS NULL THEN
+    RAISE EXCEPTION 'plpgsql_check is not installed in this database';
+  END IF;
+  RETURN QUERY EXECUTE format($q$
+    SELECT p.oid::pg_catalog.regprocedure::text || ': ' || c.message
+      FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+     CROSS JOIN LATERAL %I.plpgsql_check_function_tb(p.oid) AS c
+     WHERE n.nspname = ANY (tests.catalog_schemas())
+       AND p.prolang = (SELECT l.oid FROM pg_catalog.pg_language AS l WHERE l.lanname = 'plpgsql')
+       AND c.level = 'error' $q$, v_schema);
+END;
+$$;

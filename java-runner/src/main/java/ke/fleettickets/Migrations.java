@@ -26,7 +26,8 @@ public final class Migrations {
         return migrate(url.jdbcUrl(), url.user(), url.password());
     }
 
-    private static FluentConfiguration configure() {
+    /** Package-private for the upgrade test, which migrates part of the way with the same settings. */
+    static FluentConfiguration configure() {
         return Flyway.configure()
                 .locations("classpath:db/migrations", "classpath:db/functions")
                 // PL/pgSQL bodies may contain ${...} text of their own

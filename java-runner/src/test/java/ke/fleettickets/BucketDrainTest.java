@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -408,18 +411,40 @@ class BucketDrainTest {
             big.append("INC1,open,2026-06-25 07:00:00\n");
         }
         s3.put(CHANGES + "20260625T080000.csv", big.toString());
-        s3.faults().throttleGets(40_000);
+        s3.faults().throttleGets(40_000);  // the body takes ~5 s to arrive
         Process runner = startRunner("--from-bucket", "--apply");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (s3.faults().calls(Faults.Op.GET) == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        Thread.sleep(1500);  // well inside the COPY: the body takes ~5 s to arrive
+        long copied = awaitRunnerCopy(Duration.ofSeconds(30));
 
         kill(runner);
 
+        assertTrue(copied > 0 && copied < big.length(),
+                "the runner was killed inside its COPY, " + copied + " of " + big.length() + " bytes in");
+
         assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"), "the killed COPY left no trace");
         assertFinishedOnceAfterRestart("20260625T080000.csv");
+    }
+
+    /**
+     * Waits until the server shows a runner's COPY into this test's database that has
+     * received some bytes; returns how many, or -1 when none showed before the deadline.
+     */
+    private long awaitRunnerCopy(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("""
+                SELECT p.bytes_processed FROM pg_stat_progress_copy AS p JOIN pg_stat_activity AS a ON a.pid = p.pid
+                 WHERE a.datname = ? AND a.application_name = 'fleettickets'
+                   AND p.command = 'COPY FROM' AND p.type = 'PIPE' AND p.bytes_processed > 0""")) {
+            ps.setString(1, db.name());
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getLong(1);
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        return -1;
     }
 
     /** Starts a runner, lets it reach {@code op} on the file, kills it there; that request never happens. */

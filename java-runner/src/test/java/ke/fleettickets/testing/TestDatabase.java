@@ -79,6 +79,7 @@ public final class TestDatabase {
   private final Server server;
   private final String suffix = randomSuffix();
   private final String template = "ft_template_" + suffix;
+  private final String emptyTemplate = "ft_template_empty_" + suffix;
   private final AtomicInteger counter = new AtomicInteger();
   private final List<String> created = new ArrayList<>();
 
@@ -103,6 +104,27 @@ public final class TestDatabase {
   public synchronized Database freshDatabase() {
     String name = "ft_test_" + counter.incrementAndGet() + "_" + suffix;
     admin("CREATE DATABASE " + name + " TEMPLATE " + template);
+    created.add(name);
+    return server.database(name);
+  }
+
+  /**
+   * A new database with the extensions postgis and pgtap and nothing else: no migration ran.
+   * For tests that migrate it themselves, e.g. from an old schema version. The extensions
+   * come from a template made once, because creating postgis takes seconds.
+   */
+  public synchronized Database emptyDatabase() {
+    if (!created.contains(emptyTemplate)) {
+      admin("CREATE DATABASE " + emptyTemplate);
+      created.add(emptyTemplate);
+      try (Connection c = server.database(emptyTemplate).connect(); Statement s = c.createStatement()) {
+        s.execute("CREATE EXTENSION postgis; CREATE EXTENSION pgtap;");
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot create extensions postgis and pgtap in " + emptyTemplate, e);
+      }
+    }
+    String name = "ft_test_" + counter.incrementAndGet() + "_" + suffix;
+    admin("CREATE DATABASE " + name + " TEMPLATE " + emptyTemplate);
     created.add(name);
     return server.database(name);
   }
