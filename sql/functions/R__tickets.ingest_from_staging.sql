@@ -179,7 +179,7 @@ BEGIN
       IF v_bad_line IS NOT NULL THEN
         RAISE EXCEPTION 'line % repeats the header with other columns', v_bad_line
           USING ERRCODE = 'FT104',
-                DETAIL = format('File %s: the lines after it would land in the wrong columns.', p_key),
+                DETAIL = 'The rows after it would land in the wrong columns.',
                 HINT = 'Split the joined exports into one file each, or give them the same header.';
       END IF;
     END IF;

@@ -27,3 +27,7 @@ END;
 COMMENT ON FUNCTION tickets.parse_degrees(text, integer) IS
   'A decimal coordinate within +/- p_limit degrees (64 bytes at most); 0, out of range or unparseable is NULL
 (unknown), never an error.';
+
+-- V007 changed how eat_ts rounds fractions beyond microseconds (by 1 µs on some values)
+-- without recomputing what was stored: an UPDATE recomputes a row's generated columns.
+UPDATE tickets.inc SET raw = raw WHERE raw::text ~ '[0-9]:[0-5][0-9]\.[0-9]{7}';

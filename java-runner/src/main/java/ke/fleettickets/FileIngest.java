@@ -105,12 +105,17 @@ final class FileIngest {
             step = "COPY into " + target.substring(0, target.indexOf(' '));
             try {
                 sql.copyIntoStaging(target, load.records);
-            } catch (NumberedRecords.UnterminatedQuote e) {
-                throw new FileRejected(new Rejection(e.line, "unterminated CSV quoted field: the file ends inside it"));
             } catch (SQLException e) {
-                // CopyManager wraps an exception of the stream it reads
-                if (e.getCause() instanceof NumberedRecords.UnterminatedQuote u) {
-                    throw new FileRejected(new Rejection(u.line, "unterminated CSV quoted field: the file ends inside it"));
+                // CopyManager wraps what the stream it reads throws
+                FileRejected rejected = framing(e.getCause());
+                if (rejected != null) {
+                    throw rejected;
+                }
+                throw e;
+            } catch (IOException e) {
+                FileRejected rejected = framing(e);
+                if (rejected != null) {
+                    throw rejected;
                 }
                 throw e;
             }
@@ -120,6 +125,18 @@ final class FileIngest {
         String etag = etag(file, bytes);
         step = "tickets.ingest_from_staging";
         return sql.ingestFromStaging(file.key(), etag, file.sizeBytes(), mode);
+    }
+
+    /** The rejection for what the framing of records refused, or null for another failure. */
+    private static FileRejected framing(Throwable e) {
+        if (e instanceof NumberedRecords.UnterminatedQuote u) {
+            return new FileRejected(new Rejection(u.line, "unterminated CSV quoted field: the file ends inside it"));
+        }
+        if (e instanceof NumberedRecords.BareCarriageReturn cr) {
+            return new FileRejected(new Rejection(cr.line,
+                    "a carriage return outside quotes does not end the line (lines end in LF or CRLF)"));
+        }
+        return null;
     }
 
     /**

@@ -17,6 +17,16 @@ import java.util.Arrays;
  */
 final class NumberedRecords extends InputStream {
 
+    /** A CR outside quotes that does not end its line: COPY would split the record there. */
+    static final class BareCarriageReturn extends IOException {
+        final long line;
+
+        BareCarriageReturn(long line) {
+            super("line " + line + " holds a carriage return outside quotes that does not end the line");
+            this.line = line;
+        }
+    }
+
     /** The file ends inside a quoted field: the rest of the file would be one field. */
     static final class UnterminatedQuote extends IOException {
         final long line;
@@ -114,8 +124,7 @@ final class NumberedRecords extends InputStream {
                     endOfLine();
                     continue;
                 }
-                startRecordIfAtLineStart();
-                put((byte) '\r');  // a bare CR is data; COPY refuses it outside quotes, with the line
+                throw new BareCarriageReturn(line);
             }
             if (atLineStart) {
                 if (c == ' ' || c == '\t') {
@@ -190,12 +199,6 @@ final class NumberedRecords extends InputStream {
         blanks.setLength(0);
         atLineStart = true;
         line++;
-    }
-
-    private void startRecordIfAtLineStart() {
-        if (atLineStart) {
-            startRecord();
-        }
     }
 
     private void startRecord() {

@@ -66,6 +66,11 @@ record Rejection(Long line, String reason) {
 
     /** {@code line 12: reason}, or the reason alone when the line is unknown. */
     String describe() {
-        return line == null || reason.startsWith("line " + line + " ") ? reason : "line " + line + ": " + reason;
+        if (line == null) {
+            return reason;
+        }
+        // a reason that starts by naming its line already (FT104) is not told the line twice
+        String own = "line " + line + " ";
+        return "line " + line + ": " + (reason.startsWith(own) ? reason.substring(own.length()) : reason);
     }
 }

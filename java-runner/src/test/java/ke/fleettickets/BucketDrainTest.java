@@ -179,7 +179,7 @@ class BucketDrainTest {
         assertTrue(new String(s3.get(REJECTED + "20260625T080000.csv.error.txt"), StandardCharsets.UTF_8)
                 .contains("changed file"));
         assertEquals(List.of(), under(CHANGES));
-        assertEquals("applied,rejected", db.one("SELECT string_agg(outcome::text, ',' ORDER BY ledger_id) FROM tickets.file_ledger"));
+        assertEquals("applied,quarantined", db.one("SELECT string_agg(outcome::text, ',' ORDER BY ledger_id) FROM tickets.file_ledger"));
     }
 
     @Test
@@ -191,10 +191,10 @@ class BucketDrainTest {
 
         assertEquals(ExitCode.REJECTED_INPUT, r.exit());
         assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().contains("20260625T080000.csv: line 3: unterminated CSV quoted field"), r.err());
+        assertTrue(r.err().contains("20260625T080000.csv: line 2: unterminated CSV quoted field"), r.err());
         assertEquals(List.of("INC2"), db.column("SELECT ticket_id FROM tickets.inc"));
         String reason = new String(s3.get(REJECTED + "20260625T080000.csv.error.txt"), StandardCharsets.UTF_8);
-        assertTrue(reason.contains("line 3: unterminated CSV quoted field"), reason);
+        assertTrue(reason.contains("line 2: unterminated CSV quoted field"), reason);
         assertEquals(List.of(PROCESSED + "20260625T082000.csv"), under(PROCESSED));
         assertEquals(CHANGES + "20260625T082000.csv", db.one("SELECT metadata ->> 'source_max_key' FROM tickets.import_meta"));
     }

@@ -55,6 +55,13 @@ public final class TestDatabase {
       }
     }
 
+    /** Runs statements that return nothing worth reading (setup, sabotage, grants). */
+    public void execute(String sql) throws SQLException {
+      try (Connection c = connect(); Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+    }
+
     /** The one value a query returns; fails the test when it returns another number of rows. */
     public String one(String sql) throws SQLException {
       List<String> values = column(sql);
