@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import ke.fleettickets.testing.Faults;
+import ke.fleettickets.testing.RunnerProcess;
 import ke.fleettickets.testing.CliRun;
 import ke.fleettickets.testing.TestDatabase;
 import ke.fleettickets.testing.TestS3;
@@ -358,22 +357,6 @@ class BucketDrainTest {
 
     // --- a real kill -9 of a runner process ------------------------------------------------
 
-    private Process startRunner(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-                "-cp", System.getProperty("java.class.path"), "ke.fleettickets.Main"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putAll(env());
-        return pb.start();
-    }
-
-    private static void kill(Process p) throws InterruptedException {
-        p.destroyForcibly();  // SIGKILL: no shutdown hook, no rollback from the client
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    }
-
     /** The request the dead runner left held never happens: it fails once released. */
     private static void dropHeld(Faults.Op op, Faults.Gate gate) throws InterruptedException {
         s3.faults().fail(op, "20260625T080000.csv", 1, 500);
@@ -412,10 +395,10 @@ class BucketDrainTest {
         }
         s3.put(CHANGES + "20260625T080000.csv", big.toString());
         s3.faults().throttleGets(40_000);  // the body takes ~5 s to arrive
-        Process runner = startRunner("--from-bucket", "--apply");
+        Process runner = RunnerProcess.start(env(), "--from-bucket", "--apply");
         long copied = awaitRunnerCopy(Duration.ofSeconds(30));
 
-        kill(runner);
+        RunnerProcess.kill(runner);
 
         assertTrue(copied > 0 && copied < big.length(),
                 "the runner was killed inside its COPY, " + copied + " of " + big.length() + " bytes in");
@@ -451,10 +434,10 @@ class BucketDrainTest {
     private void killRunnerAt(Faults.Op op) throws Exception {
         s3.put(CHANGES + "20260625T080000.csv", csv("INC1", "INC2"));
         Faults.Gate gate = s3.faults().hold(op, "20260625T080000.csv");
-        Process runner = startRunner("--from-bucket", "--apply");
+        Process runner = RunnerProcess.start(env(), "--from-bucket", "--apply");
         assertTrue(gate.awaitArrival(Duration.ofSeconds(60)), "the runner reached " + op);
 
-        kill(runner);
+        RunnerProcess.kill(runner);
         dropHeld(op, gate);
     }
 
