@@ -199,6 +199,55 @@ class BucketDrainTest {
     }
 
     @Test
+    void aRejectedKeyUploadedAgainKeepsEveryRejectedVersion() throws Exception {
+        String bad = "ticket_id,region\nINC1,\"Nairobi\n";
+        String changed = "id\nINC1\n";
+        s3.put(CHANGES + "20260625T080000.csv", bad);
+        assertEquals(ExitCode.REJECTED_INPUT, run("--from-bucket", "--apply").exit());
+        s3.put(CHANGES + "20260625T080000.csv", changed);  // the exporter tries again, with other bytes
+        assertEquals(ExitCode.REJECTED_INPUT, run("--from-bucket", "--apply").exit());
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));  // and once more
+        CliRun third = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.REJECTED_INPUT, third.exit(), third.out() + third.err());
+        List<String> ids = db.column("SELECT ledger_id FROM tickets.file_ledger ORDER BY ledger_id");
+        assertEquals(List.of("rejected", "quarantined", "quarantined"),
+                db.column("SELECT outcome::text FROM tickets.file_ledger ORDER BY ledger_id"));
+        String second = REJECTED + "20260625T080000." + ids.get(1) + ".csv";
+        String last = REJECTED + "20260625T080000." + ids.get(2) + ".csv";
+        assertEquals(List.of(REJECTED + "20260625T080000." + ids.get(1) + ".csv",
+                        REJECTED + "20260625T080000." + ids.get(1) + ".csv.error.txt",
+                        REJECTED + "20260625T080000." + ids.get(2) + ".csv",
+                        REJECTED + "20260625T080000." + ids.get(2) + ".csv.error.txt",
+                        REJECTED + "20260625T080000.csv", REJECTED + "20260625T080000.csv.error.txt"),
+                under(REJECTED), "every rejected version stays, each with its own reason");
+        assertEquals(bad, new String(s3.get(REJECTED + "20260625T080000.csv"), StandardCharsets.UTF_8));
+        assertEquals(changed, new String(s3.get(second), StandardCharsets.UTF_8));
+        assertEquals(csv("INC1"), new String(s3.get(last), StandardCharsets.UTF_8));
+        assertTrue(new String(s3.get(REJECTED + "20260625T080000.csv.error.txt"), StandardCharsets.UTF_8)
+                .contains("unterminated CSV quoted field"));
+        assertTrue(new String(s3.get(last + ".error.txt"), StandardCharsets.UTF_8).contains("changed file"));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.inc"), "no version of it was applied");
+        assertEquals(List.of(), under(CHANGES));
+    }
+
+    @Test
+    void keysHoldingControlCharactersAreListedIngestedAndPrintedEscaped() throws Exception {
+        String odd = CHANGES + "20260625T080000\u0001\ndone: 9 files.csv";
+        s3.put(odd, csv("INC1"));
+        s3.put(CHANGES + "20260625T082000.csv", csv("INC2"));
+
+        CliRun r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
+        assertEquals(List.of("INC1", "INC2"), db.column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
+        assertTrue(r.out().contains("20260625T080000\\x01\\ndone: 9 files.csv"), r.out());
+        assertEquals(4, r.out().lines().count(), "a key cannot forge a line: " + r.out());
+        assertEquals(odd, db.one("SELECT file_key FROM tickets.file_ledger ORDER BY ledger_id LIMIT 1"));
+        assertTrue(s3.exists(PROCESSED + "20260625T080000\u0001\ndone: 9 files.csv"));
+    }
+
+    @Test
     void aDryRunTouchesNeitherTheDatabaseNorTheBucket() throws Exception {
         s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
         s3.put(CHANGES + "20260625T082000.csv", "id\nINC2\n");
