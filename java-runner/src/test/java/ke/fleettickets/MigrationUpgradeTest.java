@@ -89,6 +89,11 @@ class MigrationUpgradeTest {
                     rows(fresh, table), rows(old, table));
         }
 
+        if (version.compareTo(MigrationVersion.fromVersion("9")) < 0) {  // V009 distrusts dates more than a day ahead, and takes freshness back
+            assertEquals("true", old.one("SELECT coalesce((metadata ->> 'source_max_updated_at')::timestamptz"
+                    + " < now() + interval '1 day', true)::text FROM tickets.import_meta WHERE source = 'inc'"),
+                    "freshness is taken back from a date in the future");
+        }
         ingestsAFile(old);
     }
 
@@ -103,9 +108,9 @@ class MigrationUpgradeTest {
      * Rows as an ingest of that version could have left them: raw as the cleaned row (text
      * values, any case, extra keys), the feed point in geom. Only columns that exist since
      * the table was created are written, so every version accepts them.
-     * Fractions of seconds stop at six digits: stored values computed by the V002 eat_ts
-     * differ by 1 µs from the V007 one on a few longer fractions, and no migration
-     * recomputes them (see docs/implementation.md, Tests).
+     * A seven-digit fraction is among them: the V002 eat_ts rounded it 1 µs away from the
+     * V007 one, and V010 recomputes such rows. A year-9999 source_updated_at made the old
+     * freshness figure 9999, which V009 takes back.
      */
     private static void insertData(TestDatabase.Database db) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
@@ -138,7 +143,9 @@ class MigrationUpgradeTest {
                       {"ticket_id": "INC000004512350", "normalized_status": "pending", "raw_status": "PENDING VENDOR",
                        "region": "western", "mttr": "0", "last_seen_at": "2028-02-29 00:00:00",
                        "source_created_at": "2026-06-25T07:00:00.1", "source_updated_at": "2026-06-25 11:15:42.98765",
-                       "latitude": "0.0917", "longitude": "34.7680", "is_alarm": "no", "extra_note": "line one\\nline two"}
+                       "latitude": "0.0917", "longitude": "34.7680", "is_alarm": "no", "extra_note": "line one\\nline two"},
+                      {"ticket_id": "INC000004512351", "normalized_status": "open", "created_at_service": "2026-06-25 10:15:15.0002535",
+                       "source_updated_at": "9999-12-31 23:59:59"}
                     ]$$::jsonb) AS r""");
             }
             if (exists(s, "tickets.file_ledger")) {
@@ -159,7 +166,7 @@ class MigrationUpgradeTest {
                     UPDATE tickets.import_meta
                        SET metadata = jsonb_build_object('source_max_key', 'automations/inc/changes/20260625T082000.csv',
                                                          'last_file_key', 'automations/inc/changes/20260625T082000.csv',
-                                                         'source_max_updated_at', '2026-06-25T11:15:42.98765+03:00')
+                                                         'source_max_updated_at', '9999-12-31T23:59:59+03:00')
                      WHERE source = 'inc'""");
             }
         }
