@@ -44,7 +44,7 @@ SELECT set_eq($$ SELECT file_key FROM plan WHERE action = 'ignore' $$,
               ARRAY['automations/inc/changes/', 'automations/inc/changes/20260625T110000.csv.part', 'automations/inc/changes/_SUCCESS',
                     'automations/inc/changes/README.txt', 'automations/inc/changes/sub/20260625T090000.csv'],
               'folder markers, .part files, _SUCCESS, other files and nested keys are ignored');
-SELECT is(ARRAY(SELECT regexp_replace(file_key, '^.*/', '') FROM plan WHERE action <> 'ignore'),
+SELECT is(ARRAY(SELECT tickets.file_name(file_key) FROM plan WHERE action <> 'ignore'),
           ARRAY['20260625T070000.csv', '20260625T080000.csv', '20260625T082000.CSV', '20260625T084000.csv', '20260625T100000.csv'],
           'files come oldest first, by name in byte order');
 SELECT is((SELECT etag FROM plan WHERE file_key LIKE '%T100000.csv'), 'e-new', 'ETags lose their quotes');
