@@ -81,7 +81,7 @@ BEGIN
       WITH classified AS MATERIALIZED (
         SELECT line, tid, updated_at,
                CASE WHEN updated_at <= $2 THEN updated_at END AS trusted_at,
-               CASE WHEN tid LIKE 'EXPORTSTOPPED%%' THEN 'sentinel'
+               CASE WHEN tid LIKE 'EXPORT STOPPED%%' THEN 'sentinel'
                     WHEN tid IS NULL OR length(tid) > 64 THEN 'rejected'
                     WHEN tid = ANY ($3) THEN 'header'  -- a column name where a ticket number belongs
                     WHEN is_alarm THEN 'alarm'
@@ -91,7 +91,8 @@ BEGIN
                        tickets.clean_ticket_id(%1$s) AS tid,
                        tickets.parse_bool(%2$s) IS TRUE AS is_alarm,
                        tickets.eat_ts(%5$s) AS updated_at
-                  FROM staging.%4$I AS s) AS src
+                  FROM staging.%4$I AS s
+                OFFSET 0) AS src  -- each parse once per row, not once per use above
       ),
       tally AS (
         SELECT count(*) AS rows_read,
@@ -194,7 +195,7 @@ BEGIN
                $2, r.row_text
           FROM (SELECT s.line, tickets.clean_ticket_id(%3$s) AS tid, array_to_string(ARRAY[%1$s], ',') AS row_text
                   FROM staging.%2$I AS s) AS r
-         WHERE (r.tid IS NULL OR length(r.tid) > 64) AND coalesce(r.tid, '') NOT LIKE 'EXPORTSTOPPED%%'
+         WHERE (r.tid IS NULL OR length(r.tid) > 64) AND coalesce(r.tid, '') NOT LIKE 'EXPORT STOPPED%%'
          ORDER BY r.line
         $sql$, v_row_text, v_staged.staging_table, v_ticket)
       USING v_ledger.ledger_id, v_row_columns;

@@ -38,6 +38,14 @@ final class NumberedRecords extends InputStream {
     }
 
     private static final int CHUNK = 1 << 16;
+    /** The bytes that end a run of plain bytes outside quotes. */
+    private static final boolean[] SPECIAL = new boolean[256];
+
+    static {
+        SPECIAL['"'] = true;
+        SPECIAL['\n'] = true;
+        SPECIAL['\r'] = true;
+    }
 
     private final InputStream in;
     private final byte[] chunk = new byte[CHUNK];
@@ -164,7 +172,7 @@ final class NumberedRecords extends InputStream {
             }
             // outside quotes: copy up to the next quote or line end
             int start = i;
-            while (i < n && chunk[i] != '"' && chunk[i] != '\n' && chunk[i] != '\r') {
+            while (i < n && !SPECIAL[chunk[i] & 0xff]) {
                 i++;
             }
             put(chunk, start, i - start);
@@ -215,12 +223,27 @@ final class NumberedRecords extends InputStream {
             breakOffsets[breaks] = offset;
             breaks++;
         }
-        byte[] prefix = (line + ",").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        put(prefix, 0, prefix.length);
+        putNumber(line);
+        put((byte) ',');
         for (int k = 0; k < blanks.length(); k++) {
             put((byte) blanks.charAt(k));
         }
         blanks.setLength(0);
+    }
+
+    private void putNumber(long value) {
+        ensure(20);
+        int first = outLen;
+        long v = value;
+        do {
+            out[outLen++] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v > 0);
+        for (int a = first, b = outLen - 1; a < b; a++, b--) {
+            byte t = out[a];
+            out[a] = out[b];
+            out[b] = t;
+        }
     }
 
     private void put(byte b) {
