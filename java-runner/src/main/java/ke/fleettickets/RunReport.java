@@ -65,6 +65,8 @@ final class RunReport {
             event.put("stale", r.stale());
             event.put("alarm", r.alarm());
             event.put("rejected_rows", r.rejectedRows());
+            event.put("header_repeats", r.headerRepeats());
+            event.put("dated_ahead", r.untrustedUpdatedAt());
             event.put("truncated", r.truncated());
             event.put("late", r.late());
             // each name cut like the text line's; the full names are in the ledger
@@ -82,6 +84,12 @@ final class RunReport {
         }
         if (r.late()) {
             line.append(", late");
+        }
+        if (r.headerRepeats() > 0) {
+            line.append(", header repeated ").append(r.headerRepeats()).append("×");
+        }
+        if (r.untrustedUpdatedAt() > 0) {
+            line.append(", ").append(r.untrustedUpdatedAt()).append(" dated ahead");
         }
         if (!r.extraColumns().isEmpty()) {
             line.append(", extra columns: ").append(Shortened.list(r.extraColumns()));

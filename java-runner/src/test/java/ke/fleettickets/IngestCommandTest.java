@@ -243,6 +243,7 @@ class IngestCommandTest {
         CliRun r = run("--inc-csv", f.toString(), "--apply");
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("3 rows: 2 new") && r.out().contains("header repeated 1×"), r.out());
         assertEquals(List.of("INC1", "INC2"), db.column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
         assertEquals("1", db.one("SELECT header_repeats FROM tickets.file_ledger"));
     }
