@@ -61,11 +61,14 @@ final class FileIngest {
                 rejection = e.rejection();
             } catch (SQLException e) {
                 String failedStep = step;
-                step = "rollback";
-                connection.rollback();
-                step = "tickets.rejects_file";
-                if (e.getSQLState() == null || !sql.rejectsFile(e.getSQLState())) {
-                    step = failedStep;
+                try {
+                    connection.rollback();
+                    if (e.getSQLState() == null || !sql.rejectsFile(e.getSQLState())) {
+                        step = failedStep;
+                        throw failure(file, e);
+                    }
+                } catch (SQLException lost) {
+                    step = failedStep;  // the connection is gone: what failed first is the news
                     throw failure(file, e);
                 }
                 rejection = Rejection.of(e, load.records, load.columns);

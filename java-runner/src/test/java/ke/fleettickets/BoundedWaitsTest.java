@@ -149,6 +149,29 @@ class BoundedWaitsTest {
     }
 
     @Test
+    void aConnectionLostMidFileStopsTheRunSayingWhatHappenedNotThatTheRollbackFailed() throws Exception {
+        try (Connection holder = holding("LOCK TABLE tickets.inc IN ACCESS EXCLUSIVE MODE")) {
+            CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(
+                    () -> CliRun.of(env("1min"), "--inc-csv", file.toString(), "--apply"));
+            String waiting = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND application_name = 'fleettickets' AND wait_event_type = 'Lock'";
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (db.column(waiting).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            db.one("SELECT pg_terminate_backend(pid) FROM (" + waiting + ") AS w");  // a DBA ends the session
+
+            CliRun r = run.get(60, TimeUnit.SECONDS);
+
+            assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("terminating connection due to administrator command"), r.err());
+            holder.rollback();
+        }
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"), "nothing was recorded");
+    }
+
+    @Test
     void timeoutsDefaultToThirtySecondsAndTenMinutesAndABadOneIsAUsageError() {
         Timeouts defaults = new Settings(Map.of()).timeouts();
         assertEquals("30s", defaults.lock());
