@@ -73,6 +73,10 @@ final class FileIngest {
                 }
                 rejection = Rejection.of(e, load.records, load.columns);
             }
+            // a download cut short looks like a bad file (a row cut in half, a quote never
+            // closed): only a file read whole is rejected, anything else is an outage
+            step = "checking it";
+            verify(file, bytes);
             IngestResult ledger = null;
             if (mode.applies()) {
                 step = "reading it";

@@ -64,10 +64,16 @@ final class NumberedRecords extends InputStream {
     /** A CR outside quotes whose LF (or not) is the next byte. */
     private boolean pendingCr;
     private long recordLine;
-    private long records;
 
-    /** Where the record number COPY reports and the line a record starts on part: (record, line - record) pairs. */
-    private long[] breakRecords = new long[16];
+    /**
+     * The line number COPY gives in its errors, counted as COPY counts: one per line end
+     * outside quotes, and one per LF inside quotes once it has seen its first line end.
+     * Blank lines left out, and line breaks inside the first record's quotes, make it
+     * part from the file's line: (COPY line, file line - COPY line) pairs where it does.
+     */
+    private long copyLine = 1;
+    private boolean copySawLineEnd;
+    private long[] breakLines = new long[16];
     private long[] breakOffsets = new long[16];
     private int breaks;
 
@@ -78,13 +84,14 @@ final class NumberedRecords extends InputStream {
     }
 
     /**
-     * The line a record starts on, from the record number in a COPY error
-     * ({@code COPY t, line N}: the N-th record sent), or the number itself when unknown.
+     * The file's line for the line number in a COPY error ({@code COPY t, line N}).
+     * Errors that quote the record carry its first line in the record itself, which is
+     * better (see {@link Rejection}); this is for those that do not.
      */
-    long lineOf(long copyRecord) {
-        int i = Arrays.binarySearch(breakRecords, 0, breaks, copyRecord);
+    long lineOf(long copyLineNumber) {
+        int i = Arrays.binarySearch(breakLines, 0, breaks, copyLineNumber);
         int at = i >= 0 ? i : -i - 2;
-        return at < 0 ? copyRecord : copyRecord + breakOffsets[at];
+        return at < 0 ? copyLineNumber : copyLineNumber + breakOffsets[at];
     }
 
     @Override
@@ -159,6 +166,9 @@ final class NumberedRecords extends InputStream {
                 while (i < n && chunk[i] != '"') {
                     if (chunk[i] == '\n') {
                         line++;
+                        if (copySawLineEnd) {
+                            copyLine++;
+                        }
                     }
                     i++;
                 }
@@ -203,6 +213,8 @@ final class NumberedRecords extends InputStream {
     private void endOfLine() {
         if (!atLineStart) {
             put((byte) '\n');
+            copyLine++;
+            copySawLineEnd = true;
         }
         blanks.setLength(0);
         atLineStart = true;
@@ -211,24 +223,29 @@ final class NumberedRecords extends InputStream {
 
     private void startRecord() {
         atLineStart = false;
-        records++;
         recordLine = line;
-        long offset = line - records;
-        if (breaks == 0 || breakOffsets[breaks - 1] != offset) {
-            if (breaks == breakRecords.length) {
-                breakRecords = Arrays.copyOf(breakRecords, breaks * 2);
-                breakOffsets = Arrays.copyOf(breakOffsets, breaks * 2);
-            }
-            breakRecords[breaks] = records;
-            breakOffsets[breaks] = offset;
-            breaks++;
-        }
+        noteOffset();
         putNumber(line);
         put((byte) ',');
         for (int k = 0; k < blanks.length(); k++) {
             put((byte) blanks.charAt(k));
         }
         blanks.setLength(0);
+    }
+
+    /** At a record's start: notes where COPY's line number and the file's line part, from here on. */
+    private void noteOffset() {
+        long offset = line - copyLine;
+        if (breaks > 0 && breakOffsets[breaks - 1] == offset) {
+            return;
+        }
+        if (breaks == breakLines.length) {
+            breakLines = Arrays.copyOf(breakLines, breaks * 2);
+            breakOffsets = Arrays.copyOf(breakOffsets, breaks * 2);
+        }
+        breakLines[breaks] = copyLine;
+        breakOffsets[breaks] = offset;
+        breaks++;
     }
 
     private void putNumber(long value) {

@@ -18,6 +18,8 @@ record Rejection(Long line, String reason) {
 
     /** The CONTEXT of a COPY error: {@code COPY inc_ab12, line 12, column c3: "..."}. */
     private static final Pattern COPY_LINE = Pattern.compile("COPY \\S+, line (\\d+)");
+    /** A CONTEXT quoting the record, which starts with the line the runner sent: {@code line 12: "5,INC1,..."}. */
+    private static final Pattern QUOTED_RECORD = Pattern.compile("COPY \\S+, line \\d+: \"(\\d+),");
     /** A staging column as COPY names it: {@code column "c3"} or {@code column c3}. */
     private static final Pattern STAGING_COLUMN = Pattern.compile("column \"?c(\\d+)\"?");
     /** A line an FT1xx error names in its message. */
@@ -41,10 +43,14 @@ record Rejection(Long line, String reason) {
     }
 
     private static Long line(String state, ServerErrorMessage server, NumberedRecords records) {
+        Matcher quoted = server.getWhere() == null || records == null ? null : QUOTED_RECORD.matcher(server.getWhere());
+        if (quoted != null && quoted.find()) {
+            return Long.valueOf(quoted.group(1));
+        }
         Matcher copy = server.getWhere() == null ? null : COPY_LINE.matcher(server.getWhere());
         if (copy != null && copy.find()) {
-            long record = Long.parseLong(copy.group(1));
-            return records == null ? record : records.lineOf(record);
+            long copyLine = Long.parseLong(copy.group(1));
+            return records == null ? copyLine : records.lineOf(copyLine);
         }
         if (state.startsWith("FT1")) {
             Matcher named = NAMED_LINE.matcher(server.getMessage());

@@ -124,6 +124,8 @@ class IngestCommandTest {
             unterminated header quote| ticket_id,"region\\nINC1,Nairobi\\n          | line 1 | unterminated quoted field
             header again, reordered  | ticket_id,region\\nINC1,a\\nregion,ticket_id\\nb,INC2\\n | line 3 | repeats the header
             a bare CR outside quotes | ticket_id,region\\nINC1,Nai\\rrobi\\n         | line 2 | carriage return
+            after quoted line breaks | ticket_id,region\\nINC1,"a\\nb"\\n\\nINC2,"c\\r\\nd"\\nINC3,e,extra\\n | line 7 | extra data
+            missing after line breaks| ticket_id,region\\n"INC\\n1",a\\nINC2,b\\n\\nINC3\\n | line 6 | missing data for column "region"
             """)
     void aBadFileIsRejectedWholeWithOneLineNamingFileLineAndReason(String what, String csv, String line, String reason)
             throws Exception {
@@ -152,16 +154,21 @@ class IngestCommandTest {
                 new byte[] {(byte) 0xE9, 'l', 'd', 'o', 'r', 'e', 't', '\n'}));
         Path badHeader = file("20260625T083000.csv", new byte[] {'t', 'i', 'c', 'k', 'e', 't', '_', 'i', 'd', ',',
                 (byte) 0xFF, '\n', 'I', 'N', 'C', '1', ',', 'x', '\n'});
+        Path badFurtherDown = file("20260625T084000.csv", concat(
+                "ticket_id,region\nINC1,\"a\nb\"\n\nINC2,c\nINC3,\"d\ne\"\nINC4,".getBytes(StandardCharsets.UTF_8),
+                new byte[] {(byte) 0xE9, '\n'}));
 
-        CliRun r = run("--inc-csv", bad.toString(), badHeader.toString(), "--apply");
+        CliRun r = run("--inc-csv", bad.toString(), badHeader.toString(), badFurtherDown.toString(), "--apply");
 
         assertEquals(ExitCode.REJECTED_INPUT, r.exit());
         List<String> errLines = r.err().lines().toList();
-        assertEquals(2, errLines.size(), r.err());
+        assertEquals(3, errLines.size(), r.err());
         assertTrue(errLines.get(0).contains("line 2: invalid byte sequence for encoding \"UTF8\""), r.err());
         assertTrue(errLines.get(1).contains("line 1: header is not valid UTF-8"), r.err());
+        assertTrue(errLines.get(2).contains("line 8: invalid byte sequence for encoding \"UTF8\""),
+                "the line counts the quoted line breaks and the blank line before it: " + r.err());
         assertEquals("0", db.one("SELECT count(*) FROM tickets.inc"));
-        assertEquals("2", db.one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'rejected'"));
+        assertEquals("3", db.one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'rejected'"));
     }
 
     @Test
@@ -284,6 +291,16 @@ class IngestCommandTest {
                     () -> ingest.ingest(new Cut(bytes.length, "0123456789abcdef0123456789abcdef", bytes)));
             assertTrue(other.getMessage().contains("ETag"), other.getMessage());
             c.rollback();
+            // cut in the middle of a row, or of a quoted field: it would look like a bad file
+            byte[] whole = "ticket_id,region\nINC1,Nairobi\nINC2,\"Kisumu\"\n".getBytes(StandardCharsets.UTF_8);
+            String wholeMd5 = db.one("SELECT md5(convert_to(E'ticket_id,region\\nINC1,Nairobi\\nINC2,\"Kisumu\"\\n', 'UTF8'))");
+            for (int cut : List.of(whole.length - 12, whole.length - 5)) {
+                InfrastructureException cutShort = org.junit.jupiter.api.Assertions.assertThrows(InfrastructureException.class,
+                        () -> ingest.ingest(new Cut(whole.length, wholeMd5, java.util.Arrays.copyOf(whole, cut))));
+                assertTrue(cutShort.getMessage().contains("cut short"), cutShort.getMessage());
+                c.rollback();
+            }
+            assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"), "a file cut short is not recorded as rejected");
             // a multipart ETag is no MD5: only the size is checked
             assertTrue(ingest.ingest(new Cut(bytes.length, "abc-2", bytes)) instanceof FileIngest.Ingested);
             c.commit();
