@@ -184,7 +184,7 @@ final class FileIngest {
                 message += " (" + function + ")";
             }
         }
-        String hint = NotMigrated.is(e) ? "; is the database migrated? " + NotMigrated.REMEDY : "";
+        String hint = NotMigrated.is(e) ? "; is the database migrated? " + NotMigrated.REMEDY : LockWait.holders(connection, e);
         return new InfrastructureException(file.label() + ": " + step + " failed: " + OneLine.of(message)
                 + (state.isEmpty() ? "" : " [SQLSTATE " + state + "]") + hint, e);
     }

@@ -112,6 +112,8 @@ final class IngestCommand implements Callable<Integer> {
             if (fromBucket) {
                 try (Bucket bucket = bucketClient.join()) {
                     new BucketDrain(connection, bucket, mode, report).run(reseed);
+                } catch (SQLException e) {
+                    throw new SQLException(e.getMessage() + LockWait.holders(connection, e), e.getSQLState(), e);
                 }
             } else {
                 report.expect(inputs.size());

@@ -66,6 +66,13 @@ final class TicketsSql {
         }
     }
 
+    /** Who holds locks on the fleettickets tables, in words (after a lock timeout, to name what was waited for). */
+    String lockHolders() throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT tickets.lock_holders_all()")) {
+            return single(st).getString(1);
+        }
+    }
+
     /** Whether the error that ended a file's load means the file is bad (else: an outage or a bug). */
     boolean rejectsFile(String sqlState) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("SELECT tickets.rejects_file(p_sqlstate => ?)")) {

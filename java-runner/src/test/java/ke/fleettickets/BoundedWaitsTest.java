@@ -87,6 +87,21 @@ class BoundedWaitsTest {
     }
 
     @Test
+    void aLockTimeoutOutsideTheIngestStillNamesWhoHoldsLocks() throws Exception {
+        try (Connection holder = holding("LOCK TABLE tickets.staged_file IN ACCESS EXCLUSIVE MODE")) {
+            CliRun r = CompletableFuture.supplyAsync(
+                    () -> CliRun.of(env("1s"), "--inc-csv", file.toString(), "--apply")).get(60, TimeUnit.SECONDS);
+
+            assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("tickets.create_staging failed: canceling statement due to lock timeout"), r.err());
+            assertTrue(r.err().contains("tickets.staged_file by pid " + pid(holder) + " (a psql session, AccessExclusiveLock"),
+                    r.err());
+            holder.rollback();
+        }
+    }
+
+    @Test
     void anIngestLeftOpenInPsqlIsNamedAsTheIngestLock() throws Exception {
         try (Connection holder = holding("SELECT FROM tickets.import_meta WHERE source = 'inc' FOR UPDATE")) {
             CliRun r = CompletableFuture.supplyAsync(

@@ -380,6 +380,25 @@ class BucketDrainTest {
     }
 
     @Test
+    void aLockHeldOnTheLedgerEndsTheDrainNamingIt() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", csv("INC1"));
+        Map<String, String> env = env();
+        env.put("FLEETTICKETS_LOCK_TIMEOUT", "1s");
+        try (Connection holder = db.connect()) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("LOCK TABLE tickets.file_ledger IN ACCESS EXCLUSIVE MODE");
+
+            CliRun r = CompletableFuture.supplyAsync(() -> CliRun.of(env, "--from-bucket", "--apply"))
+                    .get(60, TimeUnit.SECONDS);
+
+            assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+            assertTrue(r.err().contains("lock timeout") && r.err().contains("tickets.file_ledger by pid"), r.err());
+            holder.rollback();
+        }
+        assertEquals(List.of(CHANGES + "20260625T080000.csv"), under(CHANGES), "the file waits for the next run");
+    }
+
+    @Test
     void missingBucketSettingsAreAConfigurationError() {
         Map<String, String> env = env();
         env.remove("RUSTFS_ENDPOINT");
