@@ -142,19 +142,25 @@ SELECT results_eq($$ SELECT stale, untrusted_updated_at FROM tests.ingest('autom
                        E'ticket_id,normalized_status,source_updated_at\nINC40,open,' || (SELECT trusted FROM ahead) || E'\n') $$,
                   $$ VALUES (0, 0) $$, 'a date less than a day ahead is trusted');
 
--- A file spanning many pages: ties far apart still go to the later line ----------------------
-CREATE TEMP TABLE big AS SELECT * FROM tests.ingest('automations/inc/changes/20260625T130000.csv',
-  E'ticket_id,normalized_status,source_updated_at,location_name\n'
-  || E'INC50,open,2026-06-25 10:00:00,first line\nINC51,closed,2026-06-25 11:00:00,newer and first\n'
-  || (SELECT string_agg(format('INC6%s,open,2026-06-25 10:00:00,%s', g, repeat('x', 200)), E'\n') FROM generate_series(1, 20000) AS g)
-  || E'\n,open,,no ticket far below\nINC50,closed,2026-06-25 10:00:00,last line\nINC51,open,2026-06-25 10:00:00,older and last\n');
+-- A file spanning many pages: ties go to the later line, by the line numbers staged with
+-- the rows, not by where the rows lie. Here the last line is stored first (as a second COPY
+-- into an old staging table could put it), so a tie broken by storage order would pick the
+-- first line's row.
+SELECT tests.stage_records('automations/inc/changes/20260625T130000.csv',
+  'ticket_id,normalized_status,source_updated_at,location_name',
+  E'20005,INC50,closed,2026-06-25 10:00:00,last line\n20006,INC51,open,2026-06-25 10:00:00,older and last\n'
+  || (SELECT string_agg(format('%s,INC6%s,open,2026-06-25 10:00:00,%s', g + 3, g, repeat('x', 200)), E'\n')
+        FROM generate_series(1, 20000) AS g)
+  || E'\n20004,,open,,no ticket far below\n3,INC51,closed,2026-06-25 11:00:00,newer and first\n'
+  || E'2,INC50,open,2026-06-25 10:00:00,first line\n');
+CREATE TEMP TABLE big AS SELECT * FROM tickets.ingest_from_staging('automations/inc/changes/20260625T130000.csv');
 SELECT results_eq($$ SELECT rows_read, inserted, duplicates, rejected_rows FROM big $$, $$ VALUES (20005, 20002, 2, 1) $$,
                   'a 4 MB file of 20,005 rows is read whole');
 SELECT results_eq($$ SELECT ticket_id, normalized_status FROM tickets.inc WHERE ticket_id IN ('INC50', 'INC51') ORDER BY 1 $$,
                   $$ VALUES ('INC50', 'closed'), ('INC51', 'closed') $$,
-                  'twenty thousand lines apart, a tie goes to the later line and a newer row wins wherever it stands');
+                  'twenty thousand lines apart, a tie goes to the later line wherever it lies, and a newer row wins');
 SELECT is((SELECT line FROM tickets.rejected_row WHERE ledger_id = (SELECT ledger_id FROM big)), 20004::bigint,
-          'a rejected row far down the file keeps its line');
+          'a rejected row keeps the line staged with it');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -33,6 +33,26 @@ BEGIN
 END;
 $$;
 
+-- Stages records that carry their line numbers, as the runner sends them (p_records:
+-- one record per line, each starting with its line number and a comma; no header).
+CREATE OR REPLACE FUNCTION tests.stage_records(p_key text, p_header text, p_records text)
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_target text := tickets.create_staging(p_key => p_key, p_header => p_header, p_numbered => true);
+  v_path   text := '/tmp/fleettickets-pgtap-' || md5(p_key || clock_timestamp()::text || random()::text) || '.csv';
+  v_lo     oid := lo_from_bytea(0, convert_to(p_records, 'UTF8'));
+BEGIN
+  PERFORM lo_export(v_lo, v_path);
+  PERFORM lo_unlink(v_lo);
+  EXECUTE format('COPY %s FROM PROGRAM %L WITH (FORMAT csv, ENCODING %L)',
+                 v_target, format('cat %s && rm -f %s', v_path, v_path), 'UTF8');
+  RETURN v_target;
+END;
+$$;
+
 CREATE OR REPLACE FUNCTION tests.ingest(p_key text, p_csv text, p_mode text DEFAULT 'manual')
 RETURNS tickets.file_ledger
 LANGUAGE plpgsql

@@ -38,13 +38,13 @@ final class Escaped {
     }
 
     /**
-     * C0 and C1 controls, DEL, the line and paragraph separators, and the characters that
-     * change the direction of the text around them.
+     * C0 and C1 controls, DEL, the line and paragraph separators, the characters that
+     * change the direction of the text around them, and the zero-width ones (a BOM too).
      */
     static boolean isHidden(char c) {
         return c < 0x20
                 || (c >= 0x7f && c <= 0x9f)
-                || c == '\u061c' || c == '\u200e' || c == '\u200f'
+                || c == '\u061c' || (c >= '\u200b' && c <= '\u200f') || c == '\u2060' || c == '\ufeff'
                 || (c >= '\u2028' && c <= '\u202e')
                 || (c >= '\u2066' && c <= '\u2069');
     }

@@ -104,6 +104,15 @@ final class FileIngest {
             throws IOException, SQLException, FileRejected {
         step = "reading its header";
         HeaderLine header = HeaderLine.read(bytes.stream());
+        if (header.isBlank()) {
+            // only blank lines (and a BOM) make an empty file, like one of zero bytes
+            step = "reading it";
+            if (blankToTheEnd(bytes)) {
+                header = HeaderLine.NONE;
+            } else {
+                throw new FileRejected(new Rejection(1L, "the header line is blank, and rows follow"));
+            }
+        }
         step = "tickets.create_staging";
         String target = sql.createStaging(file.key(), header.text());
         if (!header.isEmpty()) {
@@ -132,6 +141,15 @@ final class FileIngest {
         String etag = etag(file, bytes);
         step = "tickets.ingest_from_staging";
         return sql.ingestFromStaging(file.key(), etag, file.sizeBytes(), mode);
+    }
+
+    /** Whether the rest of the file holds no record: nothing but blank lines. */
+    private static boolean blankToTheEnd(FileBytes bytes) throws IOException {
+        try (NumberedRecords rest = new NumberedRecords(bytes.stream(), 2)) {
+            return rest.read() < 0;
+        } catch (NumberedRecords.UnterminatedQuote | NumberedRecords.BareCarriageReturn notBlank) {
+            return false;
+        }
     }
 
     /** The rejection for what the framing of records refused, or null for another failure. */

@@ -17,11 +17,19 @@ import java.nio.charset.StandardCharsets;
  */
 record HeaderLine(byte[] bytes, String text) {
 
+    /** A file without one: zero bytes, or blank lines only. */
+    static final HeaderLine NONE = new HeaderLine(new byte[0], null);
+
     /** A header line this long is not a header; reading on would hold the file in memory. */
     static final int MAX_BYTES = 1 << 20;
 
     boolean isEmpty() {
         return bytes.length == 0;
+    }
+
+    /** Nothing but a BOM, blanks and the line end: the file may still be empty (blank lines are no rows). */
+    boolean isBlank() {
+        return text != null && text.replace("\uFEFF", "").strip().isEmpty();
     }
 
     /** Reads up to the first LF, leaving the stream at the first data byte. */

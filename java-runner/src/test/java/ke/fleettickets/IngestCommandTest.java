@@ -333,6 +333,23 @@ class IngestCommandTest {
     }
 
     @Test
+    void filesOfBlankLinesOrABomAloneAreEmptyFilesButABlankHeaderBeforeRowsIsNot() throws Exception {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        Path bomOnly = file("20260625T080000.csv", bom);
+        Path bomCrlf = file("20260625T082000.csv", concat(bom, "\r\n".getBytes(StandardCharsets.UTF_8)));
+        Path blanks = file("20260625T084000.csv", "\n  \t\r\n\n");
+        Path blankHeader = file("20260625T090000.csv", "\n\nticket_id\nINC1\n");
+
+        CliRun r = run("--inc-csv", bomOnly.toString(), bomCrlf.toString(), blanks.toString(), blankHeader.toString(),
+                "--apply");
+
+        assertEquals(ExitCode.REJECTED_INPUT, r.exit(), r.out() + r.err());
+        assertEquals(List.of("applied|0", "applied|0", "applied|0", "rejected|0"),
+                db.column("SELECT outcome || '|' || rows_read FROM tickets.file_ledger ORDER BY ledger_id"));
+        assertTrue(r.err().contains(blankHeader + ": line 1: the header line is blank, and rows follow"), r.err());
+    }
+
+    @Test
     void filesAreIngestedOldestFirstByName() throws Exception {
         Path newer = file("20260625T082000.csv", "ticket_id,normalized_status\nINC1,closed\n");
         Path older = file("20260625T080000.csv", "ticket_id,normalized_status\nINC1,open\n");
