@@ -2,7 +2,7 @@
 DROP FUNCTION IF EXISTS tickets.plan_bucket_files(jsonb, boolean);
 
 CREATE OR REPLACE FUNCTION tickets.plan_bucket_files(p_listing jsonb, p_reseed boolean DEFAULT false)
-RETURNS TABLE (file_key text, etag text, size_bytes bigint, action text, reason text, archive_key text)
+RETURNS TABLE (file_key text, etag text, size_bytes bigint, action text, reason text, archive_key text, error text)
 LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
@@ -18,7 +18,7 @@ AS $$
      ORDER BY f.file_key, f.ledger_id DESC
   ),
   decided AS (
-    SELECT l.key, l.etag, l.size, s.ledger_id, s.outcome, s.archive_key,
+    SELECT l.key, l.etag, l.size, s.ledger_id, s.outcome, s.archive_key, s.error,
            CASE
              WHEN l.key !~* '^automations/inc/changes/[^/]+\.csv$' THEN 'ignore'
              WHEN p_reseed THEN 'ingest'
@@ -42,7 +42,8 @@ AS $$
   SELECT d.key, d.etag, d.size, d.action, d.reason,
          -- a file recorded by hand (archive_key NULL) still needs a place to go
          CASE WHEN d.action IN ('archive', 'finish_rejection')
-              THEN coalesce(d.archive_key, tickets.archive_key(d.key, d.etag, d.outcome, d.ledger_id)) END
+              THEN coalesce(d.archive_key, tickets.archive_key(d.key, d.etag, d.outcome, d.ledger_id)) END,
+         CASE WHEN d.action = 'finish_rejection' THEN d.error END
     FROM decided AS d
    ORDER BY tickets.file_name(d.key) COLLATE "C", d.key COLLATE "C";
 $$;
@@ -51,4 +52,5 @@ COMMENT ON FUNCTION tickets.plan_bucket_files(jsonb, boolean) IS
   'Decides what to do with each key of a bucket listing ([{"key","etag","size"}]), oldest file name first:
 ingest (new, or every change file with p_reseed), archive (applied already with this ETag: only the move to archive_key
 is left), quarantine (same key, another ETag: a changed file), finish_rejection (rejected or quarantined already: only
-the move to archive_key is left), or ignore (not a .csv directly under automations/inc/changes/).';
+the move to archive_key is left; error: why, as the ledger has it), or ignore (not a .csv directly under
+automations/inc/changes/).';

@@ -125,8 +125,9 @@ SELECT results_eq($$ SELECT line, row_text FROM tickets.rejected_row WHERE ledge
 -- Rule 2: the ticket number loses every white space and invisible character ---------------
 SELECT is(ARRAY(SELECT tickets.clean_ticket_id(v)
                   FROM unnest(ARRAY[E'INC0700\u00A0', E'\u200BINC0700', E'inc\u200D0700', E'\uFEFFINC0700\u2060',
-                                    E' \tINC0700\u3000', E'INC07\u200C00', E'\u00A0 inc0700 \r']) AS v),
-          array_fill('INC0700'::text, ARRAY[7]),
+                                    E' \tINC0700\u3000', E'INC07\u200C00', E'\u00A0 inc0700 \r',
+                                    E'\u200EINC07\u00AD00\u200F', E'\u2061INC0700\u2064']) AS v),
+          array_fill('INC0700'::text, ARRAY[9]),
           'white space (no-break and ideographic too) is trimmed, invisible characters go wherever they stand, the case is upper');
 SELECT is(tickets.clean_ticket_id(E'inc 0700'), 'INC 0700', 'a space inside a ticket number is the exporter''s: kept');
 SELECT is(tickets.clean_ticket_id(E'\u00A0\u200B \uFEFF'), NULL, 'a ticket_id of only invisible characters is empty');

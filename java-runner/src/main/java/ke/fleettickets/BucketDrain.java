@@ -48,7 +48,7 @@ final class BucketDrain {
                 case "ingest" -> ingest(file);
                 case "archive" -> finishMove(file, p.archiveKey(), p.reason(), null);
                 case "quarantine" -> quarantine(file, p.reason());
-                case "finish_rejection" -> finishMove(file, p.archiveKey(), p.reason(), p.reason());
+                case "finish_rejection" -> finishMove(file, p.archiveKey(), p.reason(), p.error());
                 default -> throw new IllegalStateException("tickets.plan_bucket_files answered " + p.action());
             }
         }
@@ -72,19 +72,19 @@ final class BucketDrain {
     /** Same key, another ETag: never silently skipped or reloaded. */
     private void quarantine(BucketObject file, String planned) throws SQLException {
         if (!mode.applies()) {
-            report.rejected(file, planned);
+            report.quarantined(file, planned);
             return;
         }
         IngestResult ledger = sql.recordQuarantinedFile(file.key(), file.etag(), file.sizeBytes(), mode);
         connection.commit();
-        report.rejected(file, ledger.error());
+        report.quarantined(file, ledger.error());
         putAside(file, ledger.archiveKey(), ledger.error());
     }
 
     /**
      * Recorded by an earlier run that could not move it: only the move is left.
      *
-     * @param reason why it was rejected, for its .error.txt; null for an applied file
+     * @param reason why it was rejected or quarantined, as the ledger says, for its .error.txt; null for an applied file
      */
     private void finishMove(BucketObject file, String to, String why, String reason) throws SQLException {
         if (mode.applies()) {
@@ -99,7 +99,7 @@ final class BucketDrain {
 
     /** A rejected or quarantined file goes to rejected/, its reason beside it; no version overwrites another. */
     private void putAside(BucketObject file, String to, String reason) throws SQLException {
-        bucket.putText(to + ".error.txt", file.key() + " (ETag " + file.etag() + ") was rejected: " + reason + "\n");
+        bucket.putText(to + ".error.txt", file.key() + " (ETag " + file.etag() + ") was set aside: " + reason + "\n");
         move(file, to);
     }
 

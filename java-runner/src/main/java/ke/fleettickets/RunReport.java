@@ -22,6 +22,7 @@ final class RunReport {
     private int fileCount;
     private int files;
     private int rejectedFiles;
+    private int quarantinedFiles;
     private int archivedOnly;
     private long rowsRead;
     private long inserted;
@@ -98,15 +99,28 @@ final class RunReport {
     }
 
     void rejected(ChangeFile file, String reason) {
+        unapplied(file, "rejected", "reject", reason);
+    }
+
+    /** A changed file: the ledger knows its key with other bytes. Exit 3, like a rejection. */
+    void quarantined(ChangeFile file, String reason) {
+        unapplied(file, "quarantined", "quarantine", reason);
+    }
+
+    private void unapplied(ChangeFile file, String outcome, String verb, String reason) {
         files++;
-        rejectedFiles++;
+        if ("quarantined".equals(outcome)) {
+            quarantinedFiles++;
+        } else {
+            rejectedFiles++;
+        }
         if (format == Format.JSON) {
-            Map<String, Object> event = event("rejected", file);
+            Map<String, Object> event = event(outcome, file);
             event.put("reason", reason);
             err.println(Json.object(event));
             return;
         }
-        print(err, "fleettickets: " + (dryRun ? "dry run: would reject " : "rejected ") + file.label() + ": " + reason);
+        print(err, "fleettickets: " + (dryRun ? "dry run: would " + verb + " " : outcome + " ") + file.label() + ": " + reason);
     }
 
     /** A file whose ingest was done by an earlier run: only its move was left (or a plan to). */
@@ -142,7 +156,7 @@ final class RunReport {
     }
 
     boolean anyRejected() {
-        return rejectedFiles > 0;
+        return rejectedFiles + quarantinedFiles > 0;
     }
 
     void finish(long millis) {
@@ -150,6 +164,7 @@ final class RunReport {
             Map<String, Object> event = event("summary");
             event.put("files", files);
             event.put("rejected_files", rejectedFiles);
+            event.put("quarantined_files", quarantinedFiles);
             event.put("moved_only", archivedOnly);
             event.put("rows", rowsRead);
             event.put("new", inserted);
@@ -174,6 +189,10 @@ final class RunReport {
         if (rejectedFiles > 0) {
             line.append(" (").append(rejectedFiles).append(rejectedFiles == 1 ? " file" : " files")
                     .append(" rejected)");
+        }
+        if (quarantinedFiles > 0) {
+            line.append(" (").append(quarantinedFiles).append(quarantinedFiles == 1 ? " file" : " files")
+                    .append(" quarantined)");
         }
         print(out, line);
         if (dryRun && !quiet) {

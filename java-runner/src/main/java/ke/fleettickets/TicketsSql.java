@@ -114,7 +114,8 @@ final class TicketsSql {
     }
 
     /** One decision of {@code tickets.plan_bucket_files} about a listed key. */
-    record Planned(String key, String etag, long sizeBytes, String action, String reason, String archiveKey) {
+    record Planned(String key, String etag, long sizeBytes, String action, String reason, String archiveKey,
+            String error) {
     }
 
     List<Planned> planBucketFiles(List<Bucket.Listed> listing, boolean reseed) throws SQLException {
@@ -135,7 +136,8 @@ final class TicketsSql {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     plan.add(new Planned(rs.getString("file_key"), rs.getString("etag"), rs.getLong("size_bytes"),
-                            rs.getString("action"), rs.getString("reason"), rs.getString("archive_key")));
+                            rs.getString("action"), rs.getString("reason"), rs.getString("archive_key"),
+                            rs.getString("error")));
                 }
             }
             return plan;

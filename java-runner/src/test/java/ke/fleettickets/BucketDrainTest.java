@@ -171,7 +171,9 @@ class BucketDrainTest {
         CliRun r = run("--from-bucket", "--apply");
 
         assertEquals(ExitCode.REJECTED_INPUT, r.exit(), r.out() + r.err());
-        assertTrue(r.err().contains("changed file"), r.err());
+        assertTrue(r.err().startsWith("fleettickets: quarantined s3://isptickets/" + CHANGES + "20260625T080000.csv: changed file"),
+                r.err());
+        assertTrue(r.out().contains("(1 file quarantined)"), r.out());
         assertEquals(List.of("INC1"), db.column("SELECT ticket_id FROM tickets.inc"), "nothing of the changed file is applied");
         assertEquals(List.of(REJECTED + "20260625T080000.csv", REJECTED + "20260625T080000.csv.error.txt"),
                 under(REJECTED));
@@ -318,6 +320,23 @@ class BucketDrainTest {
         assertEquals("1", db.one("SELECT count(*) FROM tickets.file_ledger"), "not ingested twice");
         assertEquals(version, db.one("SELECT xmin::text FROM tickets.inc"));
         assertEquals(List.of(PROCESSED + "20260625T080000.csv"), under(PROCESSED));
+        assertEquals(List.of(), under(CHANGES));
+    }
+
+    @Test
+    void aRejectionWhoseMoveFailedIsFinishedByTheNextRunWithItsOwnReason() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", "ticket_id,region\nINC1,\"Nairobi\n");
+        s3.faults().fail(Faults.Op.COPY, 100, 500);
+        assertEquals(ExitCode.INFRASTRUCTURE, run("--from-bucket", "--apply").exit());
+        s3.faults().clear();
+
+        CliRun r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("moved to " + REJECTED + "20260625T080000.csv"), r.out());
+        assertEquals("1", db.one("SELECT count(*) FROM tickets.file_ledger"), "recorded once");
+        String reason = new String(s3.get(REJECTED + "20260625T080000.csv.error.txt"), StandardCharsets.UTF_8);
+        assertTrue(reason.contains(": line 2: unterminated CSV quoted field") && !reason.contains("already"), reason);
         assertEquals(List.of(), under(CHANGES));
     }
 
