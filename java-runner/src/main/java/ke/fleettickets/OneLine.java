@@ -8,7 +8,8 @@ import java.nio.file.NoSuchFileException;
 /**
  * Flattens a message to one line: stderr gets one line per failure, whatever the source
  * says. A server's multi-line message reads best with its line breaks as spaces; any
- * other control character in it is shown {@link Escaped}.
+ * other control character in it (a CR alone in a header it quotes, say) is shown
+ * {@link Escaped}.
  */
 final class OneLine {
     private OneLine() {
@@ -18,7 +19,8 @@ final class OneLine {
         if (text == null) {
             return "";
         }
-        return Escaped.of(text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " "));
+        // line breaks (LF, or CRLF) become spaces; a CR alone is data, and shown
+        return Escaped.of(text.strip().replaceAll("[ \\t]*(\\r?\\n[ \\t]*)+", " "));
     }
 
     /** NIO names the file in the message and leaves the reason to the exception's class. */

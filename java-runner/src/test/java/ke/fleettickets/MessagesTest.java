@@ -138,6 +138,8 @@ class MessagesTest {
     void aServerMessageKeepsItsLinesAsSpacesButShowsOtherControls() {
         assertEquals("ERROR: bad thing Detail: here \\x1b[31m",
                 OneLine.of("ERROR: bad thing\n  Detail: here \u001b[31m\n"));
+        assertEquals("header: ticket_id\\rregion, next line", OneLine.of("header: ticket_id\rregion,\r\n next line"),
+                "a CR alone is shown, a CRLF is a line break");
     }
 
     // --- lists are bounded ---
