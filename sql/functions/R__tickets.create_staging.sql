@@ -23,7 +23,7 @@ BEGIN
   IF p_header IS NULL THEN
     v_names := '{}';  -- a zero-byte file: valid and empty
   ELSE
-    SELECT coalesce(array_agg(lower(btrim(n, E' \t\r\n')) ORDER BY i), '{}')
+    SELECT coalesce(array_agg(tickets.header_name(n) ORDER BY i), '{}')
       INTO v_names
       FROM unnest(tickets.parse_csv_header(p_header)) WITH ORDINALITY AS h(n, i);
 

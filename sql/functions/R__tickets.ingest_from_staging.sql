@@ -65,7 +65,7 @@ BEGIN
            string_agg(format('tickets.csv_field(s.%I)', 'c' || h.pos), ', ' ORDER BY h.pos)
              FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
-           string_agg(format($e$lower(btrim(translate(s.%I, E'\uFEFF', ''), E' \t\r\n'))$e$, 'c' || h.pos), ', ' ORDER BY h.pos),
+           string_agg(format('tickets.header_name(s.%I)', 'c' || h.pos), ', ' ORDER BY h.pos),
            coalesce(array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.name IS NULL), '{}')
       INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_row_columns, v_header, v_extra
       FROM unnest(v_staged.columns) WITH ORDINALITY AS h(name, pos)
