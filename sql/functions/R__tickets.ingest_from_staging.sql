@@ -23,6 +23,8 @@ DECLARE
   v_row_text  text;     -- expression re-serializing a row's kept columns as CSV (rejected rows)
   v_row_columns text[]; -- the names of those columns, in file order
   v_header    text;     -- expression: a row's fields as header names (lines repeating the header)
+  v_place     text[];   -- expressions: a row's cleaned location_name, cluster, region (its place key)
+  v_new_keys  bigint;
   v_extra     text[];
   v_counts    record;
   v_wm        record;
@@ -66,10 +68,29 @@ BEGIN
              FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            string_agg(format('tickets.header_name(s.%I)', 'c' || h.pos), ', ' ORDER BY h.pos),
-           coalesce(array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.name IS NULL), '{}')
-      INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_row_columns, v_header, v_extra
+           coalesce(array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.name IS NULL), '{}'),
+           ARRAY[coalesce(max(tickets.cleaning_sql(c.cleaning, format('s.%I', 'c' || h.pos))) FILTER (WHERE h.name = 'location_name'), 'NULL::text'),
+                 coalesce(max(tickets.cleaning_sql(c.cleaning, format('s.%I', 'c' || h.pos))) FILTER (WHERE h.name = 'cluster'), 'NULL::text'),
+                 coalesce(max(tickets.cleaning_sql(c.cleaning, format('s.%I', 'c' || h.pos))) FILTER (WHERE h.name = 'region'), 'NULL::text')]
+      INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_row_columns, v_header, v_extra, v_place
       FROM unnest(v_staged.columns) WITH ORDINALITY AS h(name, pos)
       LEFT JOIN tickets.contract_column AS c ON c.name = h.name;
+
+    -- The file's new (location, cluster, region) keys get their query and place first,
+    -- once per distinct key: the statement below then places each ticket with one join.
+    EXECUTE format($sql$
+      INSERT INTO tickets.location_queries (place_key, location_name, cluster, region)
+      SELECT k.place_key, k.location_name, k.cluster, k.region
+        FROM (SELECT DISTINCT tickets.place_key(v.l, v.c, v.r) AS place_key, v.l AS location_name,
+                     upper(v.c) AS cluster, v.r AS region
+                FROM (SELECT %1$s AS l, %2$s AS c, %3$s AS r FROM staging.%4$I AS s) AS v) AS k
+       WHERE NOT EXISTS (SELECT FROM tickets.location_queries AS q WHERE q.place_key = k.place_key)
+      ON CONFLICT (place_key) DO NOTHING
+      $sql$, v_place[1], v_place[2], v_place[3], v_staged.staging_table);
+    GET DIAGNOSTICS v_new_keys = ROW_COUNT;
+    IF v_new_keys > 0 THEN
+      PERFORM tickets.place_locations(p_unplaced => true);
+    END IF;
 
     -- One statement over the staging table: classify every row, keep the newest row per
     -- ticket, build its raw, and write only what is new or changed (insert and update
@@ -128,22 +149,28 @@ BEGIN
           FROM built AS b
           LEFT JOIN tickets.inc AS i ON i.ticket_id = b.tid
       ),
-      -- OFFSET 0 keeps each feed point computed once per row, not once per use.
+      -- Where a ticket goes: its feed point, else the place of its (location, cluster,
+      -- region) key (tickets.place_locations). OFFSET 0 keeps each feed point and key
+      -- computed once per row, not once per use.
+      placed AS (
+        SELECT t.tid, t.raw, t.action,
+               coalesce(t.feed_geom, q.geom) AS geom,
+               CASE WHEN t.feed_geom IS NOT NULL THEN 'feed' ELSE q.geo_source END AS geo_source
+          FROM (SELECT tid, raw, action, tickets.feed_point(raw) AS feed_geom,
+                       tickets.place_key(raw ->> 'location_name', raw ->> 'cluster', raw ->> 'region') AS place_key
+                  FROM target WHERE action IN ('insert', 'update') OFFSET 0) AS t
+          LEFT JOIN tickets.location_queries AS q ON q.place_key = t.place_key
+      ),
       inserted AS (
         INSERT INTO tickets.inc (ticket_id, raw, geom, geo_source)
-        SELECT tid, raw, feed_geom, CASE WHEN feed_geom IS NOT NULL THEN 'feed' END
-          FROM (SELECT tid, raw, tickets.feed_point(raw) AS feed_geom FROM target WHERE action = 'insert' OFFSET 0) AS n
+        SELECT tid, raw, geom, geo_source FROM placed WHERE action = 'insert'
         RETURNING 1
       ),
       updated AS (
-        -- A feed without a point keeps the point the ticket had (feed or geocoded).
         UPDATE tickets.inc AS t
-           SET raw = g.raw,
-               geom = coalesce(g.feed_geom, t.geom),
-               geo_source = CASE WHEN g.feed_geom IS NOT NULL THEN 'feed' ELSE t.geo_source END,
-               ingested_at = now()
-          FROM (SELECT tid, raw, tickets.feed_point(raw) AS feed_geom FROM target WHERE action = 'update' OFFSET 0) AS g
-         WHERE t.ticket_id = g.tid
+           SET raw = p.raw, geom = p.geom, geo_source = p.geo_source, ingested_at = now()
+          FROM placed AS p
+         WHERE p.action = 'update' AND t.ticket_id = p.tid
         RETURNING 1
       ),
       outcome AS (

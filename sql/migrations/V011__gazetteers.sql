@@ -79,18 +79,33 @@ outcome, the distance to the cluster''s centre, when and how often it was asked.
 COMMENT ON COLUMN tickets.geo_locations.query IS 'The query as asked: the location text without network codes, the cluster''s place, the region, Kenya.';
 COMMENT ON COLUMN tickets.geo_locations.distance_km IS 'From the chosen (or first) answer to the cluster''s centre, when both are known.';
 
--- Which query a location text of the feed makes: the code stripping runs once per
--- distinct text, when it is first seen, not once per row of every file.
+-- Where the tickets of one (location text, cluster, region) go, and which query that
+-- location text makes: computed once per distinct key, when it is first seen, and again
+-- when a gazetteer row or a geocoder answer it depends on changes. The ingest places a
+-- ticket with one join on this table; the code stripping never runs per row.
+CREATE FUNCTION tickets.place_key(p_location_name text, p_cluster text, p_region text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN coalesce(p_location_name, '') || E'\x1f' || coalesce(upper(p_cluster), '') || E'\x1f' || coalesce(p_region, '');
+
+COMMENT ON FUNCTION tickets.place_key(text, text, text) IS
+  'The key that ties a ticket to tickets.location_queries: its location_name, cluster (upper-cased) and region.';
+
 CREATE TABLE tickets.location_queries (
-  location_name text NOT NULL,
-  cluster       text NOT NULL,  -- '' for none
-  region        text NOT NULL,  -- '' for none
-  query         text,           -- NULL: nothing left to ask once the codes are stripped
-  PRIMARY KEY (location_name, cluster, region)
+  place_key     text PRIMARY KEY,
+  location_name text,
+  cluster       text,
+  region        text,
+  query         text,
+  geom          public.geometry(Point, 4326),
+  geo_source    text CONSTRAINT location_queries_geo_source_known CHECK (geo_source IN ('location', 'cluster', 'region')),
+  placed_at     timestamptz,
+  CONSTRAINT location_queries_key_matches CHECK (place_key = tickets.place_key(location_name, cluster, region))
 );
+CREATE INDEX location_queries_query_idx ON tickets.location_queries (query);
 COMMENT ON TABLE tickets.location_queries IS
-  'The location query each (location_name, cluster, region) of tickets.inc makes (tickets.location_query), computed once
-per distinct text; '''' stands for a missing cluster or region.';
+  'One row per (location_name, cluster, region) tickets.inc holds: the location query it makes (tickets.location_query;
+NULL when nothing is left to ask) and where its tickets go without a feed point (geom, geo_source), kept current by
+tickets.place_locations.';
 
 CREATE TABLE tickets.geocoder_settings (
   only_row        boolean PRIMARY KEY DEFAULT true CONSTRAINT geocoder_settings_one_row CHECK (only_row),
@@ -109,3 +124,6 @@ COMMENT ON COLUMN tickets.inc.geom IS
   'Where the ticket is, resolved in this order: valid feed coordinates, a found location for its location text, its
 cluster''s centre, its region''s centre (see geo_source); NULL with none of them.';
 COMMENT ON COLUMN tickets.inc.geo_source IS 'Origin of geom: feed, location (geocoded address), cluster (cluster centre) or region (region centre).';
+
+INSERT INTO tickets.error_code (code, meaning, raised_by, rejects_file, exit_code) VALUES
+  ('FT011', 'a geocoder answer needs its query (or cluster code) and provider', 'tickets.record_location_geocode, tickets.record_cluster_geocode', false, 4);

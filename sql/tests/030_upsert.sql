@@ -50,8 +50,8 @@ SELECT results_eq($$ SELECT latitude, geo_source FROM tickets.inc WHERE ticket_i
 SELECT tests.ingest('automations/inc/changes/20260625T083000.csv',
                     E'ticket_id,normalized_status,source_updated_at\nINC1,closed,2026-06-25 10:00:00\n');
 SELECT results_eq($$ SELECT normalized_status, latitude, geo_source FROM tickets.inc WHERE ticket_id = 'INC1' $$,
-                  $$ VALUES ('closed', -1.3::float8, 'feed') $$,
-                  'a newer row without coordinates keeps the point the ticket had');
+                  $$ VALUES ('closed', NULL::float8, NULL::text) $$,
+                  'a newer row without coordinates (nor location, cluster or region) leaves the ticket unplaced: geom follows the row');
 
 -- Idempotence: the same file twice rewrites nothing -----------------------------------------
 CREATE TEMP TABLE snap AS SELECT ticket_id, xmin::text AS x FROM tickets.inc;

@@ -247,12 +247,18 @@ BEGIN
   IF v_schema IS NULL THEN
     RAISE EXCEPTION 'plpgsql_check is not installed in this database';
   END IF;
+  -- a trigger function is checked against a table one of its triggers is on (one without
+  -- a trigger cannot be checked, and is not)
   RETURN QUERY EXECUTE format($q$
     SELECT p.oid::pg_catalog.regprocedure::text || ': ' || c.message
       FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
-     CROSS JOIN LATERAL %I.plpgsql_check_function_tb(p.oid) AS c
+     CROSS JOIN LATERAL (SELECT CASE WHEN p.prorettype = 'pg_catalog.trigger'::pg_catalog.regtype
+                                     THEN (SELECT min(t.tgrelid) FROM pg_catalog.pg_trigger AS t WHERE t.tgfoid = p.oid)
+                                     ELSE 0 END AS relid) AS r
+     CROSS JOIN LATERAL %I.plpgsql_check_function_tb(p.oid, r.relid) AS c
      WHERE n.nspname = ANY (tests.catalog_schemas())
        AND p.prolang = (SELECT l.oid FROM pg_catalog.pg_language AS l WHERE l.lanname = 'plpgsql')
+       AND r.relid IS NOT NULL
        AND c.level = 'error' $q$, v_schema);
 END;
 $$;

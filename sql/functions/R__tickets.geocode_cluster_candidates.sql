@@ -1,0 +1,14 @@
+CREATE OR REPLACE VIEW tickets.geocode_cluster_candidates AS
+SELECT upper(i.cluster) AS cluster_code,
+       concat_ws(', ', coalesce(min(c.place), upper(i.cluster)),
+                 initcap(coalesce(min(c.region), mode() WITHIN GROUP (ORDER BY i.region))), 'Kenya') AS query,
+       count(*) AS tickets
+  FROM tickets.inc AS i
+  LEFT JOIN tickets.geo_clusters AS c ON c.cluster_code = upper(i.cluster)
+ WHERE i.cluster IS NOT NULL AND c.centre IS NULL
+ GROUP BY upper(i.cluster)
+ ORDER BY count(*) DESC, upper(i.cluster);
+
+COMMENT ON VIEW tickets.geocode_cluster_candidates IS
+  'Cluster codes of tickets.inc with no usable centre, most tickets first, with the query to ask (the place, or the
+code when the gazetteer does not know it; the region; Kenya).';

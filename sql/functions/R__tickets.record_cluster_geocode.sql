@@ -1,0 +1,58 @@
+CREATE OR REPLACE FUNCTION tickets.record_cluster_geocode(
+  p_cluster_code text,
+  p_query text,
+  p_results jsonb,
+  p_provider text,
+  p_error text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+-- A cluster's centre from the geocoder: the first result with a point. A centre set by
+-- hand is kept whatever the geocoder says. The trigger on geo_clusters places the
+-- cluster's tickets again.
+DECLARE
+  v_code  text := upper(btrim(p_cluster_code));
+  v_known tickets.geo_clusters;
+  v_point public.geometry;
+  v_name  text;
+BEGIN
+  IF v_code IS NULL OR v_code = '' OR p_provider IS NULL OR btrim(p_provider) = '' THEN
+    RAISE EXCEPTION 'a geocoder answer for a cluster needs its code and its provider'
+      USING ERRCODE = 'FT011', DETAIL = format('cluster %L, provider %L.', p_cluster_code, p_provider),
+            HINT = 'Pass the code as tickets.geocode_cluster_candidates gave it.';
+  END IF;
+  SELECT * INTO v_known FROM tickets.geo_clusters AS c WHERE c.cluster_code = v_code;
+  IF v_known.centre_source = 'manual' THEN
+    RETURN 'kept';
+  END IF;
+  IF p_error IS NOT NULL THEN
+    RETURN 'error';
+  END IF;
+
+  SELECT public.st_setsrid(public.st_makepoint(c.lon, c.lat), 4326), r.e ->> 'display_name'
+    INTO v_point, v_name
+    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_results) = 'array' THEN p_results ELSE '[]' END)
+         WITH ORDINALITY AS r(e, n)
+   CROSS JOIN LATERAL (SELECT tickets.parse_degrees(r.e ->> 'lat', 90) AS lat,
+                              tickets.parse_degrees(r.e ->> 'lon', 180) AS lon) AS c
+   WHERE c.lat IS NOT NULL AND c.lon IS NOT NULL
+   ORDER BY r.n LIMIT 1;
+  IF v_point IS NULL THEN
+    RETURN 'not_found';
+  END IF;
+
+  PERFORM set_config('fleettickets.writer', 'geocoder', true);
+  INSERT INTO tickets.geo_clusters AS g (cluster_code, place, centre, centre_source, centre_at, display_name)
+  VALUES (v_code, coalesce(v_known.place, v_code), v_point, 'geocoder', now(), v_name)
+  ON CONFLICT (cluster_code) DO UPDATE
+    SET centre = excluded.centre, centre_source = 'geocoder', centre_at = now(), display_name = excluded.display_name;
+  PERFORM set_config('fleettickets.writer', '', true);
+  RETURN 'found';
+END;
+$$;
+
+COMMENT ON FUNCTION tickets.record_cluster_geocode(text, text, jsonb, text, text) IS
+  'Records a geocoder answer for a cluster code: the first result with a point becomes its centre (source geocoder) and
+its tickets are placed again; a manual centre is kept. Returns found, not_found, error or kept. FT011 without a code or
+provider.';
