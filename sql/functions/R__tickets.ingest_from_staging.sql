@@ -23,8 +23,6 @@ DECLARE
   v_row_text  text;     -- expression re-serializing a row's kept columns as CSV (rejected rows)
   v_row_columns text[]; -- the names of those columns, in file order
   v_header    text;     -- expression: a row's fields as header names (lines repeating the header)
-  v_place     text[];   -- expressions: a row's cleaned location_name, cluster, region (its place key)
-  v_new_keys  bigint;
   v_extra     text[];
   v_counts    record;
   v_wm        record;
@@ -47,7 +45,7 @@ BEGIN
   IF cardinality(v_staged.columns) = 0 THEN
     -- A zero-byte file: nothing to read.
     SELECT 0::bigint AS rows_read, 0::bigint AS sentinel, 0::bigint AS alarm, 0::bigint AS rejected_rows,
-           0::bigint AS header_repeats, 0::bigint AS untrusted, 0::bigint AS inserted, 0::bigint AS updated,
+           0::bigint AS header_repeats, 0::bigint AS untrusted, 0::bigint AS new_keys, 0::bigint AS inserted, 0::bigint AS updated,
            0::bigint AS unchanged, 0::bigint AS stale, 0::bigint AS duplicates, NULL::timestamptz AS max_updated_at
       INTO v_counts;
   ELSE
@@ -68,29 +66,10 @@ BEGIN
              FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            string_agg(format('tickets.header_name(s.%I)', 'c' || h.pos), ', ' ORDER BY h.pos),
-           coalesce(array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.name IS NULL), '{}'),
-           ARRAY[coalesce(max(tickets.cleaning_sql(c.cleaning, format('s.%I', 'c' || h.pos))) FILTER (WHERE h.name = 'location_name'), 'NULL::text'),
-                 coalesce(max(tickets.cleaning_sql(c.cleaning, format('s.%I', 'c' || h.pos))) FILTER (WHERE h.name = 'cluster'), 'NULL::text'),
-                 coalesce(max(tickets.cleaning_sql(c.cleaning, format('s.%I', 'c' || h.pos))) FILTER (WHERE h.name = 'region'), 'NULL::text')]
-      INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_row_columns, v_header, v_extra, v_place
+           coalesce(array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.name IS NULL), '{}') 
+      INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_row_columns, v_header, v_extra
       FROM unnest(v_staged.columns) WITH ORDINALITY AS h(name, pos)
       LEFT JOIN tickets.contract_column AS c ON c.name = h.name;
-
-    -- The file's new (location, cluster, region) keys get their query and place first,
-    -- once per distinct key: the statement below then places each ticket with one join.
-    EXECUTE format($sql$
-      INSERT INTO tickets.location_queries (place_key, location_name, cluster, region)
-      SELECT k.place_key, k.location_name, k.cluster, k.region
-        FROM (SELECT DISTINCT tickets.place_key(v.l, v.c, v.r) AS place_key, v.l AS location_name,
-                     upper(v.c) AS cluster, v.r AS region
-                FROM (SELECT %1$s AS l, %2$s AS c, %3$s AS r FROM staging.%4$I AS s) AS v) AS k
-       WHERE NOT EXISTS (SELECT FROM tickets.location_queries AS q WHERE q.place_key = k.place_key)
-      ON CONFLICT (place_key) DO NOTHING
-      $sql$, v_place[1], v_place[2], v_place[3], v_staged.staging_table);
-    GET DIAGNOSTICS v_new_keys = ROW_COUNT;
-    IF v_new_keys > 0 THEN
-      PERFORM tickets.place_locations(p_unplaced => true);
-    END IF;
 
     -- One statement over the staging table: classify every row, keep the newest row per
     -- ticket, build its raw, and write only what is new or changed (insert and update
@@ -150,16 +129,34 @@ BEGIN
           LEFT JOIN tickets.inc AS i ON i.ticket_id = b.tid
       ),
       -- Where a ticket goes: its feed point, else the place of its (location, cluster,
-      -- region) key (tickets.place_locations). OFFSET 0 keeps each feed point and key
-      -- computed once per row, not once per use.
-      placed AS (
-        SELECT t.tid, t.raw, t.action,
-               coalesce(t.feed_geom, q.geom) AS geom,
-               CASE WHEN t.feed_geom IS NOT NULL THEN 'feed' ELSE q.geo_source END AS geo_source
+      -- region) key, kept by tickets.place_locations. A key never seen before goes to its
+      -- cluster's or region's centre here, and is recorded with its query; the function,
+      -- called after this statement, then moves the few whose query was found already.
+      -- OFFSET 0 keeps each feed point and key computed once per row, not once per use.
+      placed AS MATERIALIZED (
+        SELECT t.tid, t.raw, t.action, t.place_key, t.location_name, t.cluster, t.region, q.place_key IS NULL AS new_key,
+               coalesce(t.feed_geom, q.geom, c.centre, r.centre) AS geom,
+               CASE WHEN t.feed_geom IS NOT NULL THEN 'feed'
+                    WHEN q.place_key IS NOT NULL THEN q.geo_source
+                    WHEN c.centre IS NOT NULL THEN 'cluster'
+                    WHEN r.centre IS NOT NULL THEN 'region'
+               END AS geo_source
           FROM (SELECT tid, raw, action, tickets.feed_point(raw) AS feed_geom,
+                       raw ->> 'location_name' AS location_name, upper(raw ->> 'cluster') AS cluster,
+                       raw ->> 'region' AS region,
                        tickets.place_key(raw ->> 'location_name', raw ->> 'cluster', raw ->> 'region') AS place_key
                   FROM target WHERE action IN ('insert', 'update') OFFSET 0) AS t
           LEFT JOIN tickets.location_queries AS q ON q.place_key = t.place_key
+          LEFT JOIN tickets.geo_clusters AS c ON q.place_key IS NULL AND c.cluster_code = t.cluster
+          LEFT JOIN tickets.geo_regions AS r ON q.place_key IS NULL AND r.region = t.region
+      ),
+      keyed AS (
+        INSERT INTO tickets.location_queries (place_key, location_name, cluster, region, query)
+        SELECT k.place_key, k.location_name, k.cluster, k.region, tickets.location_query(k.location_name, c.place, k.region)
+          FROM (SELECT DISTINCT place_key, location_name, cluster, region FROM placed WHERE new_key) AS k
+          LEFT JOIN tickets.geo_clusters AS c ON c.cluster_code = k.cluster
+        ON CONFLICT (place_key) DO NOTHING
+        RETURNING 1
       ),
       inserted AS (
         INSERT INTO tickets.inc (ticket_id, raw, geom, geo_source)
@@ -181,6 +178,7 @@ BEGIN
           FROM target
       )
       SELECT t.rows_read, t.sentinel, t.alarm, t.rejected_rows, t.header_repeats, t.untrusted,
+             (SELECT count(*) FROM keyed) AS new_keys,
              (SELECT count(*) FROM inserted) AS inserted,
              (SELECT count(*) FROM updated)  AS updated,
              o.unchanged, o.stale,
@@ -191,6 +189,10 @@ BEGIN
     INTO v_counts
     USING v_keys, v_trusted_until,
           ARRAY(SELECT upper(n) FROM unnest(v_staged.columns) AS n UNION SELECT upper(c.name) FROM tickets.contract_column AS c);
+
+    IF v_counts.new_keys > 0 THEN
+      PERFORM tickets.place_locations(p_unplaced => true);
+    END IF;
 
     -- A line repeating the header (a column name where the ticket number belongs) is
     -- skipped only when it names the same columns in the same order; otherwise the rows

@@ -2,7 +2,7 @@
 -- its order, re-resolution when the gazetteers or a ticket change, the geocoder's
 -- write-back with the wrong-city guard, and the candidate views.
 BEGIN;
-SELECT plan(34);
+SELECT plan(35);
 
 -- The network's labels leave the address -------------------------------------------------
 CREATE TEMP TABLE stripping (location text, address text);
@@ -118,6 +118,12 @@ SELECT results_eq($$ SELECT geo_source, round(latitude::numeric, 2), round(longi
 SELECT results_eq($$ SELECT outcome::text, display_name, distance_km < 25, times_asked FROM tickets.geo_locations
                       WHERE query = 'Oak Rd, Alphaville, Testland, Kenya' $$,
                   $$ VALUES ('found', 'Oak Rd, Alphaville', true, 1) $$, 'the answer is recorded with its distance');
+SELECT tests.ingest('automations/inc/changes/20260625T061000.csv', concat_ws(E'\n',
+  'ticket_id,normalized_status,is_actionable,cluster,region,location_name',
+  'INC7,open,true,TSTA,Testland,(ODB-9) Oak Rd',
+  ''));
+SELECT is((SELECT geo_source FROM tickets.inc WHERE ticket_id = 'INC7'), 'location',
+          'a new location text whose query was answered already is placed there by the ingest');
 SELECT is(tickets.record_location_geocode('Elm Rd, Alphaville, Testland, Kenya', 'TSTA',
             '[{"lat":"-0.09","lon":"34.77","display_name":"Elm Rd, Kisumu"}]', 'test'),
           'too_far', 'an answer 280 km from the cluster''s centre is too far');
