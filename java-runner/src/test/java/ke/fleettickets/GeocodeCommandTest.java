@@ -50,18 +50,18 @@ class GeocodeCommandTest {
     @BeforeEach
     void ticketsToPlace() throws Exception {
         db = TestDatabase.get().freshDatabase();
-        // places the gazetteer knows, without a centre: both clusters are candidates
+        // clusters whose place is known but not their centre (the gazetteer ships neither): both are candidates
         db.execute("INSERT INTO tickets.geo_clusters (cluster_code, place, region)"
-                + " VALUES ('KLM', 'Kilimani', 'nairobi'), ('MSA', 'Mombasa Island', 'mombasa')");
+                + " VALUES ('KBR', 'Kibera', 'nairobi'), ('MSA', 'Mombasa Island', 'mombasa')");
         server = new FakeLocationIq();
         Path csv = dir.resolve("20260625T080000.csv");
         Files.writeString(csv, """
                 ticket_id,normalized_status,is_actionable,cluster,region,location_name
-                INC1,open,true,KLM,Nairobi,KLM-OLT-02 / Argwings Kodhek Rd
-                INC2,open,true,KLM,Nairobi,Argwings Kodhek Rd
-                INC3,open,true,KLM,Nairobi,Ngong Rd
-                INC4,in_progress,true,KLM,Nairobi,Kindaruma Rd
-                INC5,open,true,KLM,Nairobi,Lenana Rd
+                INC1,open,true,KBR,Nairobi,KBR-OLT-02 / Argwings Kodhek Rd
+                INC2,open,true,KBR,Nairobi,Argwings Kodhek Rd
+                INC3,open,true,KBR,Nairobi,Ngong Rd
+                INC4,in_progress,true,KBR,Nairobi,Kindaruma Rd
+                INC5,open,true,KBR,Nairobi,Lenana Rd
                 INC6,open,true,MSA,Mombasa,Moi Avenue
                 """);
         CliRun ingest = CliRun.of(Map.of("DATABASE_URL", db.url()), "--inc-csv", csv.toString(), "--apply");
@@ -98,7 +98,7 @@ class GeocodeCommandTest {
 
     @Test
     void clustersThenLocationsAreAskedAtASteadyRateAndTheSqlDecidesEachAnswer() throws Exception {
-        server.answer(clusterQuery("KLM"), Answer.ok(NAIROBI));
+        server.answer(clusterQuery("KBR"), Answer.ok(NAIROBI));
         server.answer(clusterQuery("MSA"), FakeLocationIq.UNABLE_TO_GEOCODE);
         String argwings = locationQuery("Argwings");
         String ngong = locationQuery("Ngong");
@@ -129,7 +129,7 @@ class GeocodeCommandTest {
         assertEquals("too_far", db.one("SELECT outcome FROM tickets.geo_locations WHERE query = '" + ngong + "'"));
         assertEquals("error|malformed answer: not valid JSON (3 tries)", db.one(
                 "SELECT outcome || '|' || error FROM tickets.geo_locations WHERE query = '" + lenana + "'"));
-        assertEquals("geocoder", db.one("SELECT centre_source FROM tickets.geo_clusters WHERE cluster_code = 'KLM'"));
+        assertEquals("geocoder", db.one("SELECT centre_source FROM tickets.geo_clusters WHERE cluster_code = 'KBR'"));
 
         List<FakeLocationIq.Request> requests = server.requests();
         assertEquals(2 + 5 + 2, requests.size(), "the malformed answer is asked three times");
@@ -142,7 +142,7 @@ class GeocodeCommandTest {
                 assertTrue(gapMillis >= 180, "requests " + i + " and " + (i + 1) + " only " + gapMillis + " ms apart");
             }
         }
-        // the clusters went first, so the Nairobi queries are bounded around KLM's new centre
+        // the clusters went first, so the Nairobi queries are bounded around KBR's new centre
         FakeLocationIq.Request bounded = requests.stream()
                 .filter(q -> q.param("q").equals(argwings)).findFirst().orElseThrow();
         assertEquals("36.5719,-1.5421,37.0719,-1.0421", bounded.param("viewbox"));
@@ -161,7 +161,7 @@ class GeocodeCommandTest {
         CliRun r = CliRun.of(env, "--geocode-clusters", "--geocode-locations");
 
         assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("dry run geocode clusters: [1/2] KLM (5 tickets): \"" + clusterQuery("KLM")
+        assertTrue(r.out().contains("dry run geocode clusters: [1/2] KBR (5 tickets): \"" + clusterQuery("KBR")
                 + "\" → GET http://***@127.0.0.1:"), r.out());
         String encoded = java.net.URLEncoder.encode(locationQuery("Argwings"), java.nio.charset.StandardCharsets.UTF_8)
                 .replace("+", "%20");
@@ -178,7 +178,7 @@ class GeocodeCommandTest {
 
     @Test
     void anInvalidKeyStopsTheRunWithOneLineAndExit2() throws Exception {
-        server.answer(clusterQuery("KLM"), FakeLocationIq.INVALID_KEY);
+        server.answer(clusterQuery("KBR"), FakeLocationIq.INVALID_KEY);
 
         CliRun r = CliRun.of(env(), "--geocode-clusters", "--geocode-locations", "--apply");
 
@@ -191,7 +191,7 @@ class GeocodeCommandTest {
 
     @Test
     void theDailyLimitEndsTheAskingExit0AndSaysHowManyAreLeft() throws Exception {
-        server.answer(clusterQuery("KLM"), Answer.ok(NAIROBI));
+        server.answer(clusterQuery("KBR"), Answer.ok(NAIROBI));
         server.answer(clusterQuery("MSA"), FakeLocationIq.RATE_LIMITED_DAY);
 
         CliRun r = CliRun.of(env(), "--geocode-clusters", "--geocode-locations", "--apply", "--quiet");
@@ -207,19 +207,6 @@ class GeocodeCommandTest {
 
     @Test
     void withoutAKeyTheOfflineGazetteerAnswersAfterTheIngestInJsonLines() throws Exception {
-        // STAND-IN for tickets.gazetteer_search while the SQL side has not shipped it (knows Nairobi only);
-        // remove once it has: the real one is used whenever it exists
-        db.execute("""
-                DO $do$ BEGIN
-                  IF to_regprocedure('tickets.gazetteer_search(text, integer)') IS NULL THEN
-                    CREATE FUNCTION tickets.gazetteer_search(p_query text, p_limit integer DEFAULT 5) RETURNS jsonb
-                    LANGUAGE sql AS $$
-                      SELECT CASE WHEN p_query ILIKE '%nairobi%'
-                        THEN '[{"lat":"-1.2921","lon":"36.8219","display_name":"Nairobi (gazetteer)"}]'::jsonb
-                        ELSE '[]'::jsonb END
-                    $$;
-                  END IF;
-                END $do$""");
         Map<String, String> env = env();
         env.remove("GEOCODER_API_KEY");
         Path csv = dir.resolve("20260625T082000.csv");
@@ -247,7 +234,7 @@ class GeocodeCommandTest {
 
     @Test
     void anotherRunHoldingTheLockMeansExit5AndNoRequest() throws Exception {
-        server.answer(clusterQuery("KLM"), Answer.ok(NAIROBI));
+        server.answer(clusterQuery("KBR"), Answer.ok(NAIROBI));
         try (Connection other = db.connect(); Statement st = other.createStatement();
                 ResultSet rs = st.executeQuery("SELECT tickets.try_runner_lock()")) {
             assertTrue(rs.next() && rs.getBoolean(1));
