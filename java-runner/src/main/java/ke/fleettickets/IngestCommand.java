@@ -8,6 +8,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import ke.fleettickets.geocoding.Candidate;
+import ke.fleettickets.geocoding.Gazetteer;
+import ke.fleettickets.geocoding.Geocoder;
+import ke.fleettickets.geocoding.GeocoderSettings;
+import ke.fleettickets.geocoding.GeocodingSql;
+import ke.fleettickets.geocoding.KeyRefused;
+import ke.fleettickets.geocoding.LocationIq;
+import ke.fleettickets.geocoding.Provider;
+import ke.fleettickets.geocoding.RateLimiter;
+import ke.fleettickets.geocoding.Ticker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,7 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The root command: drains the bucket's change stream (--from-bucket) or ingests local
- * files (--inc-csv), oldest first, one transaction per file, one run at a time.
+ * files (--inc-csv), oldest first, one transaction per file, one run at a time; then,
+ * when asked, geocodes cluster centres and location texts (--geocode-clusters,
+ * --geocode-locations).
  */
 @Command(name = "fleettickets",
         mixinStandardHelpOptions = true,
@@ -25,14 +37,19 @@ import picocli.CommandLine.Spec;
             "Ingests the INC ticket change stream (CSV files) into PostgreSQL.",
             "Without --apply it is a dry run: each file is loaded, checked and rolled",
             "back, and nothing changes in the database or the bucket.",
-            "The database comes from DATABASE_URL, the bucket from RUSTFS_* variables."
+            "--geocode-clusters and --geocode-locations (alone, or after the ingest) ask",
+            "the geocoder where the clusters and location texts the database lists are;",
+            "without --apply they only list the queries and the requests they would make.",
+            "The database comes from DATABASE_URL, the bucket from RUSTFS_* variables,",
+            "the geocoder from GEOCODER_API_KEY (unset: the offline gazetteer),",
+            "GEOCODER_BASE_URL and GEOCODER_REQUESTS_PER_SECOND."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:done",
-            "2:usage or configuration error",
+            "0:done (also when the geocoder's daily limit stopped the geocoding)",
+            "2:usage or configuration error (also a geocoder key refused)",
             "3:at least one file rejected, the rest processed",
-            "4:database or S3 unreachable, I/O failure, unexpected SQL error",
+            "4:database or S3 unreachable, the geocoder failing, I/O failure, unexpected SQL error",
             "5:another fleettickets run holds the lock"
         })
 final class IngestCommand implements Callable<Integer> {
@@ -59,12 +76,27 @@ final class IngestCommand implements Callable<Integer> {
             description = "Ledger key to record for the one --inc-csv file given (default: its base name).")
     private String key;
 
+    @Option(names = "--geocode-clusters",
+            description = "Find a centre for each cluster code that has none (after the ingest, if one is asked for).")
+    private boolean geocodeClusters;
+
+    @Option(names = "--geocode-locations",
+            description = "Geocode the location texts of tickets (after --geocode-clusters, if given).")
+    private boolean geocodeLocations;
+
+    @Option(names = "--max-requests", paramLabel = "N",
+            description = "At most N requests to LocationIQ in this run, retries included (default: "
+                    + DEFAULT_MAX_REQUESTS + ").")
+    private Integer maxRequests;
+
     @Option(names = "--quiet", description = "Print only errors and the closing summary line.")
     private boolean quiet;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text (default) or json: one JSON object per line, for log collectors.")
     private String logFormat;
+
+    static final int DEFAULT_MAX_REQUESTS = 500;
 
     private final Settings settings;
 
@@ -79,9 +111,19 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean local = files != null && !files.isEmpty();
-        if (local == fromBucket) {
-            throw usage(local ? "give either --from-bucket or --inc-csv FILE..., not both"
-                    : "nothing to do: give --from-bucket, --inc-csv FILE... or a command (migrate, generate)");
+        boolean geocode = geocodeClusters || geocodeLocations;
+        if (local && fromBucket) {
+            throw usage("give either --from-bucket or --inc-csv FILE..., not both");
+        }
+        if (maxRequests != null && !geocode) {
+            throw usage("--max-requests goes with --geocode-clusters or --geocode-locations");
+        }
+        if (!local && !fromBucket && !geocode) {
+            throw usage("nothing to do: give --from-bucket, --inc-csv FILE..., --geocode-clusters,"
+                    + " --geocode-locations or a command (migrate, generate)");
+        }
+        if (maxRequests != null && maxRequests < 1) {
+            throw usage("--max-requests must be at least 1, not " + maxRequests);
         }
         if (!"text".equalsIgnoreCase(logFormat) && !"json".equalsIgnoreCase(logFormat)) {
             throw usage("--log-format is text or json, not " + logFormat);
@@ -99,6 +141,7 @@ final class IngestCommand implements Callable<Integer> {
         BucketSettings bucketSettings = fromBucket ? settings.bucket() : null;
         DatabaseUrl url = settings.databaseUrl();
         settings.timeouts();  // a bad value is a usage error before anything starts
+        GeocoderSettings geocoder = geocode ? settings.geocoder() : null;
 
         long started = System.nanoTime();
         RunReport report = new RunReport(spec.commandLine().getOut(), spec.commandLine().getErr(),
@@ -115,7 +158,7 @@ final class IngestCommand implements Callable<Integer> {
                 } catch (SQLException e) {
                     throw new SQLException(e.getMessage() + LockWait.holders(connection, e), e.getSQLState(), e);
                 }
-            } else {
+            } else if (local) {
                 report.expect(inputs.size());
                 FileIngest ingest = new FileIngest(connection, mode);
                 for (InputFile file : inputs) {
@@ -125,6 +168,20 @@ final class IngestCommand implements Callable<Integer> {
                     } else if (outcome instanceof FileIngest.Rejected rejected) {
                         report.rejected(file, rejected.rejection().describe());
                     }
+                }
+            }
+            if (fromBucket || local) {
+                report.finish((System.nanoTime() - started) / 1_000_000);
+            }
+            if (geocode) {
+                try {
+                    geocode(connection, geocoder);
+                } catch (SQLException e) {
+                    // a database migrated before the geocoding SQL existed lacks its views
+                    if (NotMigrated.is(e)) {
+                        throw NotMigrated.failure(url.where(), e);
+                    }
+                    throw e;
                 }
             }
         } catch (CompletionException e) {
@@ -139,8 +196,56 @@ final class IngestCommand implements Callable<Integer> {
             throw new InfrastructureException("database failed at " + url.where() + ": " + OneLine.of(e.getMessage())
                     + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]"), e);
         }
-        report.finish((System.nanoTime() - started) / 1_000_000);
         return report.anyRejected() ? ExitCode.REJECTED_INPUT : ExitCode.OK;
+    }
+
+    /** Clusters first: a location's viewbox is drawn around its cluster's centre. */
+    private void geocode(Connection connection, GeocoderSettings geocoder) throws SQLException {
+        GeocodingSql sql = new GeocodingSql(connection);
+        Provider provider = geocoder.offline() ? new Gazetteer(sql)
+                : new LocationIq(geocoder, userAgent(), new RateLimiter(geocoder.requestsPerSecond(), Ticker.SYSTEM));
+        GeocodeReport out = new GeocodeReport(spec.commandLine().getOut(), !apply, quiet, format(),
+                geocoder.offline() ? "the offline gazetteer (GEOCODER_API_KEY is not set)" : geocoder.toString());
+        Geocoder asker = new Geocoder(provider, sql, maxRequests == null ? DEFAULT_MAX_REQUESTS : maxRequests, out,
+                Ticker.SYSTEM);
+        List<Geocoder.Tally> tallies = new java.util.ArrayList<>();
+        try {
+            if (geocodeClusters) {
+                List<Candidate> clusters = sql.clusterCandidates();
+                if (apply) {
+                    tallies.add(asker.run(Candidate.Kind.CLUSTERS, clusters));
+                } else {
+                    asker.preview(Candidate.Kind.CLUSTERS, clusters);
+                }
+            }
+            if (geocodeLocations) {
+                List<Candidate> locations = sql.locationCandidates();
+                if (apply) {
+                    tallies.add(asker.run(Candidate.Kind.LOCATIONS, locations));
+                } else {
+                    asker.preview(Candidate.Kind.LOCATIONS, locations);
+                }
+            }
+        } catch (KeyRefused e) {
+            throw new UsageException(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InfrastructureException("interrupted while geocoding", e);
+        }
+        for (Geocoder.Tally t : tallies) {
+            if (t.stop() == Geocoder.Stop.FAILING) {
+                int left = tallies.stream().mapToInt(Geocoder.Tally::left).sum();
+                throw new InfrastructureException(geocoder + ": " + Geocoder.FAILING_IN_A_ROW_TEXT + " (last: "
+                        + t.lastFailure() + "); stopped with " + left + " left for the next run");
+            }
+        }
+    }
+
+    /** The application and its version, as LocationIQ's usage policy asks. */
+    private String userAgent() {
+        String[] version = spec.version();
+        String v = version.length == 0 ? "" : version[0].replaceFirst("^fleettickets\\s*", "");
+        return "fleettickets/" + (v.isEmpty() ? "dev" : v) + " (ISP incident tickets, Kenya)";
     }
 
     /** One writer: a second run exits at once rather than queueing behind the first. */

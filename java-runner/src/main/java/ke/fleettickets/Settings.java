@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
 
+import ke.fleettickets.geocoding.GeocoderSettings;
+
 /** Everything the runner takes from the environment; no other class reads it. */
 final class Settings {
     private final Map<String, String> env;
@@ -55,6 +57,44 @@ final class Settings {
                 required("RUSTFS_ACCESS_KEY_ID", "the S3 access key id"),
                 required("RUSTFS_SECRET_ACCESS_KEY", "the S3 secret key"),
                 maxAttempts);
+    }
+
+    /**
+     * GEOCODER_API_KEY (none: the offline gazetteer), GEOCODER_BASE_URL,
+     * GEOCODER_REQUESTS_PER_SECOND; read only by --geocode-clusters and --geocode-locations.
+     */
+    GeocoderSettings geocoder() {
+        String key = env.get("GEOCODER_API_KEY");
+        key = key == null || key.isBlank() ? null : key.trim();
+        String base = optional("GEOCODER_BASE_URL", GeocoderSettings.DEFAULT_BASE_URL);
+        URI uri;
+        try {
+            uri = new URI(base);
+        } catch (URISyntaxException e) {
+            // the reason and where, not the value: it may hold a password
+            throw new UsageException("GEOCODER_BASE_URL is not a URL: " + OneLine.of(e.getReason())
+                    + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""));
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new UsageException("GEOCODER_BASE_URL must be an http:// or https:// URL with a host and no query,"
+                    + " e.g. " + GeocoderSettings.DEFAULT_BASE_URL);
+        }
+        String rate = optional("GEOCODER_REQUESTS_PER_SECOND",
+                String.valueOf(GeocoderSettings.DEFAULT_REQUESTS_PER_SECOND));
+        double perSecond;
+        try {
+            perSecond = Double.parseDouble(rate);
+        } catch (NumberFormatException e) {
+            perSecond = Double.NaN;
+        }
+        // at least one request an hour: a smaller rate is a typo, not a plan
+        if (!(perSecond >= 1.0 / 3600) || perSecond > 1000 || !rate.matches("[0-9]*\\.?[0-9]+")) {
+            throw new UsageException("GEOCODER_REQUESTS_PER_SECOND must be a positive number of requests per second"
+                    + " (e.g. 1, 2 or 0.5, at most 1000), not " + rate);
+        }
+        String root = uri.toString().replaceAll("/+$", "");
+        return new GeocoderSettings(key, URI.create(root), perSecond);
     }
 
     private String required(String name, String what) {
