@@ -16,6 +16,7 @@ DECLARE
   v_known tickets.geo_clusters;
   v_point public.geometry;
   v_name  text;
+  v_outcome tickets.geocode_outcome;
 BEGIN
   IF v_code IS NULL OR v_code = '' OR p_provider IS NULL OR btrim(p_provider) = '' THEN
     RAISE EXCEPTION 'a geocoder answer for a cluster needs its code and its provider'
@@ -26,33 +27,43 @@ BEGIN
   IF v_known.centre_source = 'manual' THEN
     RETURN 'kept';
   END IF;
-  IF p_error IS NOT NULL THEN
-    RETURN 'error';
+  IF p_error IS NULL THEN
+    SELECT public.st_setsrid(public.st_makepoint(c.lon, c.lat), 4326), r.e ->> 'display_name'
+      INTO v_point, v_name
+      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_results) = 'array' THEN p_results ELSE '[]' END)
+           WITH ORDINALITY AS r(e, n)
+     CROSS JOIN LATERAL (SELECT tickets.parse_degrees(r.e ->> 'lat', 90) AS lat,
+                                tickets.parse_degrees(r.e ->> 'lon', 180) AS lon) AS c
+     WHERE c.lat IS NOT NULL AND c.lon IS NOT NULL
+     ORDER BY r.n LIMIT 1;
   END IF;
+  v_outcome := CASE WHEN p_error IS NOT NULL THEN 'error' WHEN v_point IS NULL THEN 'not_found' ELSE 'found' END;
 
-  SELECT public.st_setsrid(public.st_makepoint(c.lon, c.lat), 4326), r.e ->> 'display_name'
-    INTO v_point, v_name
-    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_results) = 'array' THEN p_results ELSE '[]' END)
-         WITH ORDINALITY AS r(e, n)
-   CROSS JOIN LATERAL (SELECT tickets.parse_degrees(r.e ->> 'lat', 90) AS lat,
-                              tickets.parse_degrees(r.e ->> 'lon', 180) AS lon) AS c
-   WHERE c.lat IS NOT NULL AND c.lon IS NOT NULL
-   ORDER BY r.n LIMIT 1;
-  IF v_point IS NULL THEN
-    RETURN 'not_found';
-  END IF;
-
+  -- an unknown code takes its place's name from the answer (the first part of its
+  -- display name), so that its location queries name a place, not a code
   PERFORM set_config('fleettickets.writer', 'geocoder', true);
-  INSERT INTO tickets.geo_clusters AS g (cluster_code, place, centre, centre_source, centre_at, display_name)
-  VALUES (v_code, coalesce(v_known.place, v_code), v_point, 'geocoder', now(), v_name)
+  INSERT INTO tickets.geo_clusters AS g (cluster_code, place, centre, centre_source, centre_at, display_name,
+                                         asked_at, asked_outcome)
+  VALUES (v_code,
+          CASE WHEN v_known.place IS NULL OR v_known.place = v_code
+               THEN coalesce(nullif(btrim(split_part(v_name, ',', 1)), ''), v_code) ELSE v_known.place END,
+          v_point,
+          CASE WHEN v_point IS NOT NULL THEN 'geocoder'::tickets.place_source END,
+          CASE WHEN v_point IS NOT NULL THEN now() END, v_name, now(), v_outcome)
   ON CONFLICT (cluster_code) DO UPDATE
-    SET centre = excluded.centre, centre_source = 'geocoder', centre_at = now(), display_name = excluded.display_name;
+    SET place = excluded.place,
+        centre = coalesce(excluded.centre, g.centre),
+        centre_source = CASE WHEN excluded.centre IS NOT NULL THEN 'geocoder' ELSE g.centre_source END,
+        centre_at = CASE WHEN excluded.centre IS NOT NULL THEN now() ELSE g.centre_at END,
+        display_name = coalesce(excluded.display_name, g.display_name),
+        asked_at = now(), asked_outcome = excluded.asked_outcome;
   PERFORM set_config('fleettickets.writer', '', true);
-  RETURN 'found';
+  RETURN v_outcome::text;
 END;
 $$;
 
 COMMENT ON FUNCTION tickets.record_cluster_geocode(text, text, jsonb, text, text) IS
   'Records a geocoder answer for a cluster code: the first result with a point becomes its centre (source geocoder) and
-its tickets are placed again; a manual centre is kept. Returns found, not_found, error or kept. FT011 without a code or
-provider.';
+its tickets are placed again; a manual centre is kept; an unknown code takes its place from the answer. not_found and
+error are recorded (asked_at, asked_outcome) and asked again after the retry age. Returns found, not_found, error or
+kept. FT011 without a code or provider.';

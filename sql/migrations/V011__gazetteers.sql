@@ -48,6 +48,8 @@ CREATE TABLE tickets.geo_clusters (
   centre_source tickets.place_source,
   centre_at     timestamptz,
   display_name  text,
+  asked_at      timestamptz,
+  asked_outcome tickets.geocode_outcome,
   CONSTRAINT geo_clusters_centre_has_source CHECK ((centre IS NULL) = (centre_source IS NULL))
 );
 COMMENT ON TABLE tickets.geo_clusters IS
@@ -58,6 +60,7 @@ COMMENT ON COLUMN tickets.geo_clusters.cluster_code IS 'The code as tickets.inc.
 COMMENT ON COLUMN tickets.geo_clusters.place IS 'The place the code stands for (QOA: Quarry Road); what location queries name after the address.';
 COMMENT ON COLUMN tickets.geo_clusters.aliases IS 'Other names of the place, for matching.';
 COMMENT ON COLUMN tickets.geo_clusters.centre_source IS 'gazetteer, geocoder or manual; a manual centre wins over the geocoder.';
+COMMENT ON COLUMN tickets.geo_clusters.asked_outcome IS 'What the geocoder last answered for the code (asked_at): a not_found or error is asked again after the retry age.';
 
 CREATE TABLE tickets.geo_locations (
   query         text PRIMARY KEY,

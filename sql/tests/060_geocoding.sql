@@ -2,7 +2,7 @@
 -- its order, re-resolution when the gazetteers or a ticket change, the geocoder's
 -- write-back with the wrong-city guard, and the candidate views.
 BEGIN;
-SELECT plan(35);
+SELECT plan(38);
 
 -- The network's labels leave the address -------------------------------------------------
 CREATE TEMP TABLE stripping (location text, address text);
@@ -159,6 +159,17 @@ SELECT is(tickets.record_cluster_geocode('TSTB', 'Betaburg, Testland, Kenya',
 UPDATE tickets.geo_regions SET centre = public.st_setsrid(public.st_makepoint(36.10, -1.10), 4326) WHERE region = 'testland';
 SELECT is((SELECT round(latitude::numeric, 2) FROM tickets.inc WHERE ticket_id = 'INC4'), -1.10,
           'a region''s new centre moves the tickets placed by it');
+
+SELECT tests.ingest('automations/inc/changes/20260625T061500.csv', E'ticket_id,cluster,region\nINC8,ZZQ,testland\n');
+SELECT is(tickets.record_cluster_geocode('ZZQ', 'ZZQ, Testland, Kenya', '[]', 'test'), 'not_found',
+          'an unknown code the geocoder cannot find is not_found');
+SELECT ok(NOT EXISTS (SELECT FROM tickets.geocode_cluster_candidates WHERE cluster_code = 'ZZQ'),
+          'and is not asked again before its retry age');
+SELECT tickets.record_cluster_geocode('ZZQ', 'ZZQ, Testland, Kenya',
+  '[{"lat":"-1.20","lon":"36.90","display_name":"Zeta Gardens, Testland, Kenya"}]', 'test');
+SELECT results_eq($$ SELECT place, centre_source::text, asked_outcome::text FROM tickets.geo_clusters WHERE cluster_code = 'ZZQ' $$,
+                  $$ VALUES ('Zeta Gardens', 'geocoder', 'found') $$,
+                  'a code found later takes its place''s name from the answer, not the code');
 
 -- A ticket whose location or cluster changes is placed again by the ingest ------------------------
 SELECT tests.ingest('automations/inc/changes/20260625T062000.csv', concat_ws(E'\n',
