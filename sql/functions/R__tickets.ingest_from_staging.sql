@@ -45,7 +45,7 @@ BEGIN
   IF cardinality(v_staged.columns) = 0 THEN
     -- A zero-byte file: nothing to read.
     SELECT 0::bigint AS rows_read, 0::bigint AS sentinel, 0::bigint AS alarm, 0::bigint AS rejected_rows,
-           0::bigint AS header_repeats, 0::bigint AS untrusted, 0::bigint AS new_keys, 0::bigint AS inserted, 0::bigint AS updated,
+           0::bigint AS header_repeats, 0::bigint AS untrusted, 0::bigint AS inserted, 0::bigint AS updated,
            0::bigint AS unchanged, 0::bigint AS stale, 0::bigint AS duplicates, NULL::timestamptz AS max_updated_at
       INTO v_counts;
   ELSE
@@ -118,45 +118,50 @@ BEGIN
           JOIN staging.%4$I AS s ON s.line = l.line
         OFFSET 0
       ),
+      -- target carries, besides the action, where a ticket would go: its feed point, else
+      -- the place of its (location, cluster, region) key (tickets.location_queries). The
+      -- row sizes stay small: feed point and key are computed once per row (OFFSET 0).
       target AS MATERIALIZED (
         SELECT b.tid, b.raw, b.trusted_at,
                CASE WHEN i.ticket_id IS NULL THEN 'insert'
                     WHEN b.trusted_at < CASE WHEN i.source_updated_at <= $2 THEN i.source_updated_at END THEN 'stale'
                     WHEN b.raw = i.raw THEN 'unchanged'
                     ELSE 'update'
-               END AS action
-          FROM built AS b
+               END AS action,
+               b.feed_geom, b.place_key, b.location_name, b.cluster, b.region,
+               q.place_key IS NULL AS new_key, q.geom AS key_geom, q.geo_source AS key_source
+          FROM (SELECT b.*, tickets.feed_point(b.raw) AS feed_geom,
+                       b.raw ->> 'location_name' AS location_name, upper(b.raw ->> 'cluster') AS cluster,
+                       b.raw ->> 'region' AS region,
+                       tickets.place_key(b.raw ->> 'location_name', b.raw ->> 'cluster', b.raw ->> 'region') AS place_key
+                  FROM built AS b OFFSET 0) AS b
           LEFT JOIN tickets.inc AS i ON i.ticket_id = b.tid
+          LEFT JOIN tickets.location_queries AS q ON q.place_key = b.place_key
       ),
-      -- Where a ticket goes: its feed point, else the place of its (location, cluster,
-      -- region) key, kept by tickets.place_locations. A key never seen before goes to its
-      -- cluster's or region's centre here, and is recorded with its query; the function,
-      -- called after this statement, then moves the few whose query was found already.
-      -- OFFSET 0 keeps each feed point and key computed once per row, not once per use.
-      placed AS MATERIALIZED (
-        SELECT t.tid, t.raw, t.action, t.place_key, t.location_name, t.cluster, t.region, q.place_key IS NULL AS new_key,
-               coalesce(t.feed_geom, q.geom, c.centre, r.centre) AS geom,
-               CASE WHEN t.feed_geom IS NOT NULL THEN 'feed'
-                    WHEN q.place_key IS NOT NULL THEN q.geo_source
-                    WHEN c.centre IS NOT NULL THEN 'cluster'
-                    WHEN r.centre IS NOT NULL THEN 'region'
-               END AS geo_source
-          FROM (SELECT tid, raw, action, tickets.feed_point(raw) AS feed_geom,
-                       raw ->> 'location_name' AS location_name, upper(raw ->> 'cluster') AS cluster,
-                       raw ->> 'region' AS region,
-                       tickets.place_key(raw ->> 'location_name', raw ->> 'cluster', raw ->> 'region') AS place_key
-                  FROM target WHERE action IN ('insert', 'update') OFFSET 0) AS t
-          LEFT JOIN tickets.location_queries AS q ON q.place_key = t.place_key
-          LEFT JOIN tickets.geo_clusters AS c ON q.place_key IS NULL AND c.cluster_code = t.cluster
-          LEFT JOIN tickets.geo_regions AS r ON q.place_key IS NULL AND r.region = t.region
-      ),
+      -- A key never seen before is placed here, once, with its query (the code stripping
+      -- runs once per new location text), by the same rule as tickets.place_locations.
       keyed AS (
-        INSERT INTO tickets.location_queries (place_key, location_name, cluster, region, query)
-        SELECT k.place_key, k.location_name, k.cluster, k.region, tickets.location_query(k.location_name, c.place, k.region)
-          FROM (SELECT DISTINCT place_key, location_name, cluster, region FROM placed WHERE new_key) AS k
-          LEFT JOIN tickets.geo_clusters AS c ON c.cluster_code = k.cluster
+        INSERT INTO tickets.location_queries AS lq (place_key, location_name, cluster, region, query, geom, geo_source, placed_at)
+        SELECT k.place_key, k.location_name, k.cluster, k.region, k.query, (k.place).geom, (k.place).geo_source, now()
+          FROM (SELECT k.*, tickets.key_place(g.point, k.cluster_centre, r.centre) AS place
+                  FROM (SELECT k.*, tickets.location_query(k.location_name, c.place, k.region) AS query,
+                               c.centre AS cluster_centre
+                          FROM (SELECT DISTINCT place_key, location_name, cluster, region
+                                  FROM target WHERE new_key AND action IN ('insert', 'update')) AS k
+                          LEFT JOIN tickets.geo_clusters AS c ON c.cluster_code = k.cluster) AS k
+                  LEFT JOIN tickets.geo_locations AS g ON g.query = k.query AND g.outcome = 'found'
+                  LEFT JOIN tickets.geo_regions AS r ON r.region = k.region
+                OFFSET 0) AS k
         ON CONFLICT (place_key) DO NOTHING
-        RETURNING 1
+        RETURNING lq.place_key, lq.geom, lq.geo_source
+      ),
+      placed AS (
+        SELECT t.tid, t.raw, t.action,
+               coalesce(t.feed_geom, CASE WHEN t.new_key THEN k.geom ELSE t.key_geom END) AS geom,
+               CASE WHEN t.feed_geom IS NOT NULL THEN 'feed' WHEN t.new_key THEN k.geo_source ELSE t.key_source END AS geo_source
+          FROM target AS t
+          LEFT JOIN keyed AS k ON t.new_key AND k.place_key = t.place_key
+         WHERE t.action IN ('insert', 'update')
       ),
       inserted AS (
         INSERT INTO tickets.inc (ticket_id, raw, geom, geo_source)
@@ -178,7 +183,6 @@ BEGIN
           FROM target
       )
       SELECT t.rows_read, t.sentinel, t.alarm, t.rejected_rows, t.header_repeats, t.untrusted,
-             (SELECT count(*) FROM keyed) AS new_keys,
              (SELECT count(*) FROM inserted) AS inserted,
              (SELECT count(*) FROM updated)  AS updated,
              o.unchanged, o.stale,
@@ -189,10 +193,6 @@ BEGIN
     INTO v_counts
     USING v_keys, v_trusted_until,
           ARRAY(SELECT upper(n) FROM unnest(v_staged.columns) AS n UNION SELECT upper(c.name) FROM tickets.contract_column AS c);
-
-    IF v_counts.new_keys > 0 THEN
-      PERFORM tickets.place_locations(p_unplaced => true);
-    END IF;
 
     -- A line repeating the header (a column name where the ticket number belongs) is
     -- skipped only when it names the same columns in the same order; otherwise the rows

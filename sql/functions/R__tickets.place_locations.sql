@@ -22,14 +22,11 @@ AS $$
         OR (p_unplaced AND lq.placed_at IS NULL)
   ),
   resolved AS (
-    SELECT p.place_key, p.query,
-           coalesce(gl.point, p.cluster_centre, p.region_centre) AS geom,
-           CASE WHEN gl.point IS NOT NULL THEN 'location'
-                WHEN p.cluster_centre IS NOT NULL THEN 'cluster'
-                WHEN p.region_centre IS NOT NULL THEN 'region'
-           END AS geo_source
-      FROM picked AS p
-      LEFT JOIN tickets.geo_locations AS gl ON gl.query = p.query AND gl.outcome = 'found'
+    SELECT p.place_key, p.query, (p.place).geom, (p.place).geo_source
+      FROM (SELECT p.*, tickets.key_place(gl.point, p.cluster_centre, p.region_centre) AS place
+              FROM picked AS p
+              LEFT JOIN tickets.geo_locations AS gl ON gl.query = p.query AND gl.outcome = 'found'
+            OFFSET 0) AS p
   ),
   changed AS (
     UPDATE tickets.location_queries AS lq
