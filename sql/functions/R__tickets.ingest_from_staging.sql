@@ -118,25 +118,31 @@ BEGIN
           JOIN staging.%4$I AS s ON s.line = l.line
         OFFSET 0
       ),
-      -- target carries, besides the action, where a ticket would go: its feed point, else
-      -- the place of its (location, cluster, region) key (tickets.location_queries). The
-      -- row sizes stay small: feed point and key are computed once per row (OFFSET 0).
       target AS MATERIALIZED (
         SELECT b.tid, b.raw, b.trusted_at,
                CASE WHEN i.ticket_id IS NULL THEN 'insert'
                     WHEN b.trusted_at < CASE WHEN i.source_updated_at <= $2 THEN i.source_updated_at END THEN 'stale'
                     WHEN b.raw = i.raw THEN 'unchanged'
                     ELSE 'update'
-               END AS action,
-               b.feed_geom, b.place_key, b.location_name, b.cluster, b.region,
-               q.place_key IS NULL AS new_key, q.geom AS key_geom, q.geo_source AS key_source
-          FROM (SELECT b.*, tickets.feed_point(b.raw) AS feed_geom,
-                       b.raw ->> 'location_name' AS location_name, upper(b.raw ->> 'cluster') AS cluster,
-                       b.raw ->> 'region' AS region,
-                       tickets.place_key(b.raw ->> 'location_name', b.raw ->> 'cluster', b.raw ->> 'region') AS place_key
-                  FROM built AS b OFFSET 0) AS b
+               END AS action
+          FROM built AS b
           LEFT JOIN tickets.inc AS i ON i.ticket_id = b.tid
-          LEFT JOIN tickets.location_queries AS q ON q.place_key = b.place_key
+      ),
+      -- Where each ticket to write goes: its feed point, else the place of its (location,
+      -- cluster, region) key (tickets.location_queries). Only for the rows written, and
+      -- without raw: feed point and key computed once per row (OFFSET 0).
+      destined AS MATERIALIZED (
+        SELECT t.tid, t.feed_geom, t.place_key, t.location_name, t.cluster, t.region,
+               q.place_key IS NULL AS new_key, q.geom AS key_geom, q.geo_source AS key_source
+          FROM (SELECT tid, tickets.feed_point(raw) AS feed_geom,
+                       raw ->> 'location_name' AS location_name, upper(raw ->> 'cluster') AS cluster,
+                       raw ->> 'region' AS region,
+                       tickets.place_key(raw ->> 'location_name', raw ->> 'cluster', raw ->> 'region') AS place_key
+                  FROM target WHERE action IN ('insert', 'update') OFFSET 0) AS t
+          -- one scan and a hash join, not an index probe per row (OFFSET 0 keeps the planner,
+          -- which guesses far too few staging rows, from probing)
+          LEFT JOIN (SELECT q.place_key, q.geom, q.geo_source FROM tickets.location_queries AS q OFFSET 0) AS q
+                 ON q.place_key = t.place_key
       ),
       -- A key never seen before is placed here, once, with its query (the code stripping
       -- runs once per new location text), by the same rule as tickets.place_locations.
@@ -146,8 +152,7 @@ BEGIN
           FROM (SELECT k.*, tickets.key_place(g.point, k.cluster_centre, r.centre) AS place
                   FROM (SELECT k.*, tickets.location_query(k.location_name, c.place, k.region) AS query,
                                c.centre AS cluster_centre
-                          FROM (SELECT DISTINCT place_key, location_name, cluster, region
-                                  FROM target WHERE new_key AND action IN ('insert', 'update')) AS k
+                          FROM (SELECT DISTINCT place_key, location_name, cluster, region FROM destined WHERE new_key) AS k
                           LEFT JOIN tickets.geo_clusters AS c ON c.cluster_code = k.cluster) AS k
                   LEFT JOIN tickets.geo_locations AS g ON g.query = k.query AND g.outcome = 'found'
                   LEFT JOIN tickets.geo_regions AS r ON r.region = k.region
@@ -157,10 +162,11 @@ BEGIN
       ),
       placed AS (
         SELECT t.tid, t.raw, t.action,
-               coalesce(t.feed_geom, CASE WHEN t.new_key THEN k.geom ELSE t.key_geom END) AS geom,
-               CASE WHEN t.feed_geom IS NOT NULL THEN 'feed' WHEN t.new_key THEN k.geo_source ELSE t.key_source END AS geo_source
+               coalesce(d.feed_geom, CASE WHEN d.new_key THEN k.geom ELSE d.key_geom END) AS geom,
+               CASE WHEN d.feed_geom IS NOT NULL THEN 'feed' WHEN d.new_key THEN k.geo_source ELSE d.key_source END AS geo_source
           FROM target AS t
-          LEFT JOIN keyed AS k ON t.new_key AND k.place_key = t.place_key
+          JOIN destined AS d ON d.tid = t.tid
+          LEFT JOIN keyed AS k ON d.new_key AND k.place_key = d.place_key
          WHERE t.action IN ('insert', 'update')
       ),
       inserted AS (
