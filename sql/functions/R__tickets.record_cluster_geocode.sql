@@ -28,14 +28,8 @@ BEGIN
     RETURN 'kept';
   END IF;
   IF p_error IS NULL THEN
-    SELECT public.st_setsrid(public.st_makepoint(c.lon, c.lat), 4326), r.e ->> 'display_name'
-      INTO v_point, v_name
-      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_results) = 'array' THEN p_results ELSE '[]' END)
-           WITH ORDINALITY AS r(e, n)
-     CROSS JOIN LATERAL (SELECT tickets.parse_degrees(r.e ->> 'lat', 90) AS lat,
-                                tickets.parse_degrees(r.e ->> 'lon', 180) AS lon) AS c
-     WHERE c.lat IS NOT NULL AND c.lon IS NOT NULL
-     ORDER BY r.n LIMIT 1;
+    SELECT a.point, a.display_name INTO v_point, v_name
+      FROM tickets.geocoder_answers(p_results) AS a ORDER BY a.rank LIMIT 1;
   END IF;
   v_outcome := CASE WHEN p_error IS NOT NULL THEN 'error' WHEN v_point IS NULL THEN 'not_found' ELSE 'found' END;
 

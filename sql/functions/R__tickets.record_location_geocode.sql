@@ -28,22 +28,14 @@ BEGIN
   IF p_error IS NOT NULL THEN
     v_outcome := 'error';
   ELSE
-    WITH result AS (
-      SELECT r.n, r.e ->> 'display_name' AS display_name,
-             public.st_setsrid(public.st_makepoint(c.lon, c.lat), 4326) AS point
-        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_results) = 'array' THEN p_results ELSE '[]' END)
-             WITH ORDINALITY AS r(e, n)
-       CROSS JOIN LATERAL (SELECT tickets.parse_degrees(r.e ->> 'lat', 90) AS lat,
-                                  tickets.parse_degrees(r.e ->> 'lon', 180) AS lon) AS c
-       WHERE c.lat IS NOT NULL AND c.lon IS NOT NULL
-    ),
-    measured AS (
-      SELECT r.*, round((public.st_distance(r.point::public.geography, v_centre::public.geography) / 1000)::numeric, 2) AS km
-        FROM result AS r
+    WITH measured AS (
+      SELECT a.rank, a.point, a.display_name,
+             round((public.st_distance(a.point::public.geography, v_centre::public.geography) / 1000)::numeric, 2) AS km
+        FROM tickets.geocoder_answers(p_results) AS a
     )
     SELECT m.*, (m.km IS NULL OR m.km <= v_max) AS near INTO v_answer
       FROM measured AS m
-     ORDER BY (m.km IS NULL OR m.km <= v_max) DESC, m.n
+     ORDER BY (m.km IS NULL OR m.km <= v_max) DESC, m.rank
      LIMIT 1;
     v_outcome := CASE WHEN v_answer IS NULL THEN 'not_found' WHEN v_answer.near THEN 'found' ELSE 'too_far' END;
   END IF;
