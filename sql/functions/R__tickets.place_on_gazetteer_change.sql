@@ -28,36 +28,25 @@ COMMENT ON FUNCTION tickets.place_on_gazetteer_change() IS
   'Statement trigger on tickets.geo_clusters, geo_regions and geo_locations: places again the tickets that depend on the
 rows the statement touched (tickets.place_locations). TG_ARGV[0] names the key column.';
 
--- One trigger per event: PostgreSQL allows transition tables only on single-event triggers.
-DROP TRIGGER IF EXISTS geo_clusters_placed_on_insert ON tickets.geo_clusters;
-DROP TRIGGER IF EXISTS geo_clusters_placed_on_update ON tickets.geo_clusters;
-DROP TRIGGER IF EXISTS geo_clusters_placed_on_delete ON tickets.geo_clusters;
-CREATE TRIGGER geo_clusters_placed_on_insert AFTER INSERT ON tickets.geo_clusters
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tickets.place_on_gazetteer_change('cluster_code');
-CREATE TRIGGER geo_clusters_placed_on_update AFTER UPDATE ON tickets.geo_clusters
-  REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION tickets.place_on_gazetteer_change('cluster_code');
-CREATE TRIGGER geo_clusters_placed_on_delete AFTER DELETE ON tickets.geo_clusters
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tickets.place_on_gazetteer_change('cluster_code');
-
-DROP TRIGGER IF EXISTS geo_regions_placed_on_insert ON tickets.geo_regions;
-DROP TRIGGER IF EXISTS geo_regions_placed_on_update ON tickets.geo_regions;
-DROP TRIGGER IF EXISTS geo_regions_placed_on_delete ON tickets.geo_regions;
-CREATE TRIGGER geo_regions_placed_on_insert AFTER INSERT ON tickets.geo_regions
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tickets.place_on_gazetteer_change('region');
-CREATE TRIGGER geo_regions_placed_on_update AFTER UPDATE ON tickets.geo_regions
-  REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION tickets.place_on_gazetteer_change('region');
-CREATE TRIGGER geo_regions_placed_on_delete AFTER DELETE ON tickets.geo_regions
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tickets.place_on_gazetteer_change('region');
-
-DROP TRIGGER IF EXISTS geo_locations_placed_on_insert ON tickets.geo_locations;
-DROP TRIGGER IF EXISTS geo_locations_placed_on_update ON tickets.geo_locations;
-DROP TRIGGER IF EXISTS geo_locations_placed_on_delete ON tickets.geo_locations;
-CREATE TRIGGER geo_locations_placed_on_insert AFTER INSERT ON tickets.geo_locations
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tickets.place_on_gazetteer_change('query');
-CREATE TRIGGER geo_locations_placed_on_update AFTER UPDATE ON tickets.geo_locations
-  REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION tickets.place_on_gazetteer_change('query');
-CREATE TRIGGER geo_locations_placed_on_delete AFTER DELETE ON tickets.geo_locations
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tickets.place_on_gazetteer_change('query');
+-- One trigger per table and event: PostgreSQL allows transition tables only on
+-- single-event triggers. The argument names the key column of each table.
+DO $$
+DECLARE
+  v_table text;
+  v_key   text;
+  v_event text;
+BEGIN
+  FOR v_table, v_key IN VALUES ('geo_clusters', 'cluster_code'), ('geo_regions', 'region'), ('geo_locations', 'query') LOOP
+    FOREACH v_event IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
+      EXECUTE format('DROP TRIGGER IF EXISTS %I ON tickets.%I', v_table || '_placed_on_' || v_event, v_table);
+      EXECUTE format('CREATE TRIGGER %I AFTER %s ON tickets.%I REFERENCING %s FOR EACH STATEMENT'
+                     ' EXECUTE FUNCTION tickets.place_on_gazetteer_change(%L)',
+                     v_table || '_placed_on_' || v_event, upper(v_event), v_table,
+                     CASE v_event WHEN 'insert' THEN 'NEW TABLE AS new_rows'
+                                  WHEN 'update' THEN 'NEW TABLE AS new_rows OLD TABLE AS old_rows'
+                                  ELSE 'OLD TABLE AS old_rows' END,
+                     v_key);
+    END LOOP;
+  END LOOP;
+END;
+$$;

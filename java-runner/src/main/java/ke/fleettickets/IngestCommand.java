@@ -140,7 +140,7 @@ final class IngestCommand implements Callable<Integer> {
         List<InputFile> inputs = local ? InputFile.resolve(files, key) : List.of();
         BucketSettings bucketSettings = fromBucket ? settings.bucket() : null;
         DatabaseUrl url = settings.databaseUrl();
-        settings.timeouts();  // a bad value is a usage error before anything starts
+        Timeouts timeouts = settings.timeouts();  // a bad value is a usage error before anything starts
         GeocoderSettings geocoder = geocode ? settings.geocoder() : null;
 
         long started = System.nanoTime();
@@ -150,7 +150,7 @@ final class IngestCommand implements Callable<Integer> {
         CompletableFuture<Bucket> bucketClient = fromBucket
                 ? CompletableFuture.supplyAsync(() -> new Bucket(bucketSettings)) : null;
         LedgerMode mode = LedgerMode.of(fromBucket, reseed, apply);
-        try (Connection connection = Database.connect(url, settings.timeouts())) {
+        try (Connection connection = Database.connect(url, timeouts)) {
             lock(connection, url);
             if (fromBucket) {
                 try (Bucket bucket = bucketClient.join()) {
@@ -210,6 +210,9 @@ final class IngestCommand implements Callable<Integer> {
                 Ticker.SYSTEM);
         List<Geocoder.Tally> tallies = new java.util.ArrayList<>();
         try {
+            if (apply) {
+                sql.placeUnkeyedTickets();
+            }
             if (geocodeClusters) {
                 List<Candidate> clusters = sql.clusterCandidates();
                 if (apply) {

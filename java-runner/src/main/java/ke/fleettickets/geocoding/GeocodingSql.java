@@ -22,6 +22,25 @@ public final class GeocodingSql implements Recorder {
         this.connection = connection;
     }
 
+    /**
+     * Gives tickets without a place key (stored before geom resolution, or written by
+     * hand) their key and place, so that the candidates cover them.
+     *
+     * @return how many tickets moved
+     */
+    public long placeUnkeyedTickets() throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT tickets.place_unkeyed_tickets()");
+                ResultSet rs = st.executeQuery()) {
+            rs.next();
+            long moved = rs.getLong(1);
+            connection.commit();
+            return moved;
+        } catch (SQLException e) {
+            rollback();
+            throw e;
+        }
+    }
+
     /** Cluster codes with no usable centre, most tickets first. */
     public List<Candidate> clusterCandidates() throws SQLException {
         return candidates("SELECT cluster_code, query, tickets FROM tickets.geocode_cluster_candidates"
