@@ -170,13 +170,13 @@ BEGIN
          WHERE t.action IN ('insert', 'update')
       ),
       inserted AS (
-        INSERT INTO tickets.inc (ticket_id, raw, geom, geo_source)
-        SELECT tid, raw, geom, geo_source FROM placed WHERE action = 'insert'
+        INSERT INTO tickets.inc (ticket_id, raw, geom, geo_source, ledger_id)
+        SELECT tid, raw, geom, geo_source, $4 FROM placed WHERE action = 'insert'
         RETURNING 1
       ),
       updated AS (
         UPDATE tickets.inc AS t
-           SET raw = p.raw, geom = p.geom, geo_source = p.geo_source, ingested_at = now()
+           SET raw = p.raw, geom = p.geom, geo_source = p.geo_source, ingested_at = now(), ledger_id = $4
           FROM placed AS p
          WHERE p.action = 'update' AND t.ticket_id = p.tid
         RETURNING 1
@@ -198,7 +198,8 @@ BEGIN
       $sql$, v_ticket, v_alarm, v_values, v_staged.staging_table, v_updated)
     INTO v_counts
     USING v_keys, v_trusted_until,
-          ARRAY(SELECT upper(n) FROM unnest(v_staged.columns) AS n UNION SELECT upper(c.name) FROM tickets.contract_column AS c);
+          ARRAY(SELECT upper(n) FROM unnest(v_staged.columns) AS n UNION SELECT upper(c.name) FROM tickets.contract_column AS c),
+          v_ledger.ledger_id;
 
     -- A line repeating the header (a column name where the ticket number belongs) is
     -- skipped only when it names the same columns in the same order; otherwise the rows
@@ -276,5 +277,6 @@ Drops alarm and sentinel rows and lines repeating the header (FT104 when they na
 ticket_id is empty or longer than 64 characters in tickets.rejected_row, cleans the rest (tickets.contract_column), keeps
 the newest row per ticket (source_updated_at, then the later line) and upserts it into tickets.inc unless the stored
 version is newer (stale) or identical (unchanged: not rewritten). A source_updated_at more than a day ahead is not
-trusted. Advances the watermark and drops the staging table.
+trusted. Each row written names the file''s ledger row (tickets.inc.ledger_id). Advances the watermark and drops the
+staging table; closures are observed by the next tickets.capture_history.
 p_mode: manual (default), apply, reseed, or dry_run (the caller rolls the transaction back).';
