@@ -1,7 +1,7 @@
 CREATE OR REPLACE FUNCTION tickets.feed_freshness(p_now timestamptz)
 RETURNS jsonb
 LANGUAGE sql STABLE
-BEGIN ATOMIC
+AS $$
   SELECT jsonb_build_object(
            'last_ingest_at', f.last_ingest_at,
            'watermark_key', f.watermark_key,
@@ -18,8 +18,8 @@ BEGIN ATOMIC
                  m.metadata ->> 'source_max_key' AS watermark_key,
                  (m.metadata ->> 'source_max_updated_at')::timestamptz AS data_fresh_to
             FROM tickets.import_meta AS m
-           WHERE m.source = 'inc') AS f;
-END;
+           WHERE m.source = 'inc') AS f
+$$;
 
 COMMENT ON FUNCTION tickets.feed_freshness(timestamptz) IS
   'How fresh the data is at p_now: last_ingest_at (when the last file was ingested) and minutes_since_last_file (since
