@@ -71,8 +71,9 @@ BEGIN
        WHERE v_cluster IS NULL OR upper(c.cluster) = v_cluster
     ),
     -- one row per ticket of either layer: what the per-cluster and per-team figures sum
+    -- (a ticket without an age has no SLA state: it counts 0 breached, not NULL)
     flow AS (
-      SELECT o.cluster, o.assigned_team, 1 AS open, (o.sla_state = 'breached')::integer AS breached,
+      SELECT o.cluster, o.assigned_team, 1 AS open, (o.sla_state IS NOT DISTINCT FROM 'breached')::integer AS breached,
              0 AS closed, NULL::integer AS mttr
         FROM open_t AS o
       UNION ALL

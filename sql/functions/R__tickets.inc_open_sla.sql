@@ -10,3 +10,7 @@ COMMENT ON VIEW tickets.inc_open_sla IS
 (within, at_risk, breached). For another moment: tickets.inc_age_and_sla(p_now).';
 
 GRANT SELECT ON tickets.inc_open_sla TO fleettickets_reader;
+-- tickets.inc_age_and_sla is a plain SQL function: it runs (inlined) with the rights of
+-- whoever selects the view, not of the view's owner, so the reader must be able to read
+-- the two tables it reads, or the view refuses it (42501 on tickets.inc).
+GRANT SELECT ON tickets.inc, tickets.sla_policy TO fleettickets_reader;

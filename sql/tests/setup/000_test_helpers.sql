@@ -262,3 +262,21 @@ BEGIN
        AND c.level = 'error' $q$, v_schema);
 END;
 $$;
+
+-- The plan PostgreSQL chooses for a query, as text (EXPLAIN without ANALYZE: the query is
+-- planned, not run). With search_path empty, the query names everything with its schema.
+CREATE OR REPLACE FUNCTION tests.plan_of(p_query text)
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_line text;
+  v_plan text := '';
+BEGIN
+  FOR v_line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || p_query LOOP
+    v_plan := v_plan || v_line || E'\n';
+  END LOOP;
+  RETURN v_plan;
+END;
+$$;
