@@ -1,22 +1,5 @@
 CREATE OR REPLACE FUNCTION tickets.inc_age_and_sla(p_now timestamptz)
-RETURNS TABLE (
-  ticket_id          text,
-  normalized_status  text,
-  raw_status         text,
-  cluster            text,
-  region             text,
-  location_name      text,
-  assigned_team      text,
-  owner              text,
-  created_at_service timestamptz,
-  first_seen_at      timestamptz,
-  age_from           text,
-  age_minutes        integer,
-  sla_target_minutes integer,
-  minutes_to_breach  integer,
-  sla_state          text,
-  geom               public.geometry,
-  geo_source         text)
+RETURNS SETOF tickets.open_ticket_sla
 LANGUAGE sql STABLE PARALLEL SAFE
 -- The one home of the open-SLA rule. Plain SQL without SET clauses, so that the planner
 -- inlines it and pushes a caller's filters (cluster, status) into the index scan.

@@ -46,6 +46,31 @@ COMMENT ON COLUMN tickets.sla_policy.cluster IS 'Cluster code (upper case) the t
 COMMENT ON COLUMN tickets.sla_policy.target_minutes IS 'Age in minutes at which an open ticket is breached.';
 COMMENT ON COLUMN tickets.sla_policy.at_risk_share IS 'Share of the target after which an open ticket is at risk (0.8: 80% used).';
 
+-- The shape of an open ticket with its derived SLA (tickets.inc_age_and_sla and the view
+-- tickets.inc_open_sla), written once.
+CREATE TYPE tickets.open_ticket_sla AS (
+  ticket_id          text,
+  normalized_status  text,
+  raw_status         text,
+  cluster            text,
+  region             text,
+  location_name      text,
+  assigned_team      text,
+  owner              text,
+  created_at_service timestamptz,
+  first_seen_at      timestamptz,
+  age_from           text,
+  age_minutes        integer,
+  sla_target_minutes integer,
+  minutes_to_breach  integer,
+  sla_state          text,
+  geom               public.geometry,
+  geo_source         text
+);
+COMMENT ON TYPE tickets.open_ticket_sla IS
+  'An open ticket with its derived SLA: age (from created_at_service, else first_seen_at: age_from), target, minutes to
+breach, state (within, at_risk, breached).';
+
 -- The default cannot go: every open ticket needs a target.
 CREATE FUNCTION tickets.keep_default_sla_policy()
 RETURNS trigger

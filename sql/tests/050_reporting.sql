@@ -4,7 +4,7 @@
 -- and what the reader role may and may not do. Every clock is pinned at
 -- 2026-06-22 12:00 EAT; times in the files are EAT wall-clock time.
 BEGIN;
-SELECT plan(86);
+SELECT plan(88);
 
 -- A bare date is an EAT day whatever the session's time zone; UTC here makes a slip show.
 SET LOCAL TimeZone = 'UTC';
@@ -333,6 +333,10 @@ SELECT is((reporting.fn_tickets_for_map('2026-06-22 12:00+03') #>> '{summary,ope
 SELECT is(jsonb_array_length(reporting.fn_nearest_open_tickets(36.8219, -1.2921) -> 'features'), 3,
           'the reader calls fn_nearest_open_tickets');
 SELECT is((SELECT count(*) FROM tickets.inc_open_sla), 6::bigint, 'the reader selects tickets.inc_open_sla');
+SELECT throws_ok($$ SELECT count(*) FROM tickets.inc $$, '42501', NULL,
+                 'the reader cannot read tickets.inc itself, only the view and the functions');
+SELECT throws_ok($$ SELECT count(*) FROM tickets.closure_events $$, '42501', NULL,
+                 'the reader cannot read the history tables directly');
 SELECT throws_ok($$ INSERT INTO tickets.inc (ticket_id, raw) VALUES ('W1', '{"ticket_id": "W1"}') $$, '42501', NULL,
                  'the reader cannot insert a ticket');
 SELECT throws_ok($$ UPDATE tickets.inc SET geo_source = NULL WHERE ticket_id = 'O1' $$, '42501', NULL,
