@@ -71,13 +71,14 @@ BEGIN
        WHERE v_cluster IS NULL OR upper(c.cluster) = v_cluster
     ),
     -- one row per ticket of either layer: what the per-cluster and per-team figures sum
+    -- (cluster codes compared and shown in upper case, as p_cluster and tickets.geo_clusters have them)
     -- (a ticket without an age has no SLA state: it counts 0 breached, not NULL)
     flow AS (
-      SELECT o.cluster, o.assigned_team, 1 AS open, (o.sla_state IS NOT DISTINCT FROM 'breached')::integer AS breached,
+      SELECT upper(o.cluster) AS cluster, o.assigned_team, 1 AS open, (o.sla_state IS NOT DISTINCT FROM 'breached')::integer AS breached,
              0 AS closed, NULL::integer AS mttr
         FROM open_t AS o
       UNION ALL
-      SELECT c.cluster, c.assigned_team, 0, 0, 1, c.mttr
+      SELECT upper(c.cluster), c.assigned_team, 0, 0, 1, c.mttr
         FROM closed_t AS c
     )
     SELECT jsonb_build_object(

@@ -16,6 +16,12 @@ DECLARE
   v_day_start timestamptz;
   v_day_end   timestamptz;
 BEGIN
+  IF p_now IS NULL THEN
+    RAISE EXCEPTION 'p_now is NULL'
+      USING ERRCODE = 'FT204', DETAIL = 'A capture observes the tickets at a moment: closures are stamped with it, the day is its EAT day.',
+            HINT = 'Leave p_now out for now(), or give a time.';
+  END IF;
+
   -- One capture at a time; ingests go on (they write tickets.inc, which this only reads).
   BEGIN
     LOCK TABLE tickets.closure_seen IN SHARE ROW EXCLUSIVE MODE;
@@ -64,25 +70,25 @@ BEGIN
     SELECT f.cluster, sum(f.open_backlog)::integer AS open_backlog, sum(f.open_breached)::integer AS open_breached,
            sum(f.open_at_risk)::integer AS open_at_risk, sum(f.opened)::integer AS opened,
            sum(f.closed)::integer AS closed, max(f.median_open_age_min) AS median_open_age_min
-      FROM (SELECT s.cluster, count(*) AS open_backlog,
+      FROM (SELECT upper(s.cluster) AS cluster, count(*) AS open_backlog,
                    count(*) FILTER (WHERE s.sla_state = 'breached') AS open_breached,
                    count(*) FILTER (WHERE s.sla_state = 'at_risk') AS open_at_risk,
                    0 AS opened, 0 AS closed,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY s.age_minutes)::numeric AS median_open_age_min
               FROM tickets.inc_age_and_sla(p_now) AS s
-             GROUP BY s.cluster
+             GROUP BY upper(s.cluster)
             UNION ALL
-            SELECT i.cluster, 0, 0, 0, count(*), 0, NULL
+            SELECT upper(i.cluster), 0, 0, 0, count(*), 0, NULL
               FROM tickets.inc AS i
              WHERE coalesce(i.created_at_service, i.first_seen_at) >= v_day_start
                AND coalesce(i.created_at_service, i.first_seen_at) < v_day_end
-             GROUP BY i.cluster
+             GROUP BY upper(i.cluster)
             UNION ALL
-            SELECT i.cluster, 0, 0, 0, 0, count(*), NULL
+            SELECT upper(i.cluster), 0, 0, 0, 0, count(*), NULL
               FROM tickets.inc AS i
              WHERE i.normalized_status IN ('resolved', 'closed')
                AND i.closed_at >= v_day_start AND i.closed_at < v_day_end
-             GROUP BY i.cluster) AS f
+             GROUP BY upper(i.cluster)) AS f
      GROUP BY f.cluster
   ),
   removed AS (

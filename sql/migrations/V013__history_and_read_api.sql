@@ -158,7 +158,7 @@ one here and no longer closed was reopened (its row goes, so closing again is a 
 
 CREATE TABLE tickets.inc_daily_snapshot (
   day                 date NOT NULL,
-  cluster             text,
+  cluster             text CONSTRAINT inc_daily_snapshot_cluster_upper CHECK (cluster = upper(cluster)),
   open_backlog        integer NOT NULL,
   open_breached       integer NOT NULL,
   open_at_risk        integer NOT NULL,
@@ -169,7 +169,7 @@ CREATE TABLE tickets.inc_daily_snapshot (
   CONSTRAINT inc_daily_snapshot_day_cluster UNIQUE NULLS NOT DISTINCT (day, cluster)
 );
 COMMENT ON TABLE tickets.inc_daily_snapshot IS
-  'Per EAT day and cluster (NULL: tickets without one): the open backlog and its SLA at the day''s last capture, tickets
+  'Per EAT day and cluster (upper case; NULL: tickets without one): the open backlog and its SLA at the day''s last capture, tickets
 opened and closed that day, median open age. Upserted by tickets.capture_history; grows forward from the first capture.';
 COMMENT ON COLUMN tickets.inc_daily_snapshot.day IS 'The EAT (UTC+03:00) day.';
 COMMENT ON COLUMN tickets.inc_daily_snapshot.open_backlog IS 'Open tickets (open, in_progress, pending) at the capture.';
@@ -195,7 +195,7 @@ INSERT INTO tickets.error_code (code, meaning, raised_by, rejects_file, exit_cod
   ('FT201', 'unknown window', 'reporting.fn_inc_dashboard', false, 4),
   ('FT202', 'unknown open status', 'reporting.fn_inc_dashboard', false, 4),
   ('FT203', 'a range that ends before it starts, or a window and a range at once', 'reporting.fn_inc_dashboard', false, 4),
-  ('FT204', 'a time that does not parse, or no time at all (p_now NULL)', 'tickets.eat_moment, reporting.fn_inc_dashboard', false, 4),
+  ('FT204', 'a time that does not parse, or no time at all (p_now NULL)', 'tickets.eat_moment, reporting.fn_inc_dashboard, tickets.capture_history', false, 4),
   ('FT205', 'a position off the map, or a limit or distance out of range', 'reporting.fn_nearest_open_tickets', false, 4);
 
 -- Readers: execute the reporting functions and select the views they rely on; nothing else.

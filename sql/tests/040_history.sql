@@ -3,7 +3,7 @@
 -- row for a ticket closed again), its idempotence, and the daily snapshot per EAT day.
 -- Every clock is pinned (p_now); times in the files are EAT wall-clock time.
 BEGIN;
-SELECT plan(41);
+SELECT plan(44);
 
 -- A day is an EAT day whatever the session's time zone; UTC here makes a UTC slip show.
 SET LOCAL TimeZone = 'UTC';
@@ -226,6 +226,16 @@ SELECT results_eq($$ SELECT open_backlog, median_open_age_min, captured_at FROM 
                   'the day''s figures are those of its last capture (ages at 18:00)');
 SELECT is((SELECT snapshot_rows FROM cap_evening), 6,
           'the evening capture counts five rows rewritten (their open ages moved) and TMP''s row removed; MSA''s is left alone');
+
+-- A cluster code spelled in two cases is one cluster.
+SELECT tests.ingest('automations/inc/changes/20260622T190000.csv',
+                    E'ticket_id,normalized_status,cluster,created_at_service\nD13,open,klm,2026-06-22 16:00:00\n');
+SELECT lives_ok($$ SELECT tickets.capture_history('2026-06-22 19:00+03') $$, 'a capture with a lower-case cluster code runs');
+SELECT results_eq($$ SELECT cluster, open_backlog FROM tickets.inc_daily_snapshot WHERE day = '2026-06-22' AND upper(cluster) = 'KLM' $$,
+                  $$ VALUES ('KLM', 4) $$,
+                  'klm and KLM are one snapshot row, in upper case');
+SELECT throws_ok($$ SELECT tickets.capture_history(NULL) $$, 'FT204', NULL,
+                 'a capture without a moment raises FT204');
 
 SELECT * FROM finish();
 ROLLBACK;
