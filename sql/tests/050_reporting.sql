@@ -4,7 +4,7 @@
 -- and what the reader role may and may not do. Every clock is pinned at
 -- 2026-06-22 12:00 EAT; times in the files are EAT wall-clock time.
 BEGIN;
-SELECT plan(88);
+SELECT plan(94);
 
 -- A bare date is an EAT day whatever the session's time zone; UTC here makes a slip show.
 SET LOCAL TimeZone = 'UTC';
@@ -195,6 +195,18 @@ SELECT is(jsonb_path_query_array(reporting.fn_inc_dashboard(p_from => '2026-06-2
                                  '$.metrics.backlog_trend[*].day'),
           '["2026-06-21"]'::jsonb, 'a one-day range has the trend of that EAT day only');
 
+-- The unplaced open tickets are listed, not only counted.
+SELECT is(jsonb_path_query_array(reporting.fn_unplaced_tickets(p_now => '2026-06-22 12:00+03'), '$[*].ticket_id'),
+          '["O3", "O5"]'::jsonb, 'fn_unplaced_tickets lists the open tickets without a point, most urgent first');
+SELECT is((SELECT jsonb_array_length(reporting.fn_unplaced_tickets(p_now => '2026-06-22 12:00+03')))::text,
+          (SELECT j #>> '{metrics,open_unplaced}' FROM d7), 'as many as metrics.open_unplaced counts');
+SELECT is(jsonb_path_query_array(reporting.fn_unplaced_tickets(p_cluster => 'alf', p_now => '2026-06-22 12:00+03'), '$[*].ticket_id'),
+          '["O3"]'::jsonb, 'fn_unplaced_tickets filters by cluster, any case');
+SELECT is(reporting.fn_unplaced_tickets(p_status => 'open', p_now => '2026-06-22 12:00+03') -> 0 ->> 'ticket_id',
+          'O5', 'fn_unplaced_tickets filters by status');
+SELECT throws_ok($$ SELECT reporting.fn_unplaced_tickets(p_status => 'closed') $$, 'FT202', NULL,
+                 'fn_unplaced_tickets refuses a status that is not an open one (FT202)');
+
 -- Filters ----------------------------------------------------------------------------------------
 CREATE TEMP TABLE alf AS SELECT reporting.fn_inc_dashboard(p_cluster => ' alf ', p_now => '2026-06-22 12:00+03') AS j;
 SELECT results_eq(
@@ -333,6 +345,7 @@ SELECT is((reporting.fn_tickets_for_map('2026-06-22 12:00+03') #>> '{summary,ope
 SELECT is(jsonb_array_length(reporting.fn_nearest_open_tickets(36.8219, -1.2921) -> 'features'), 3,
           'the reader calls fn_nearest_open_tickets');
 SELECT is((SELECT count(*) FROM tickets.inc_open_sla), 6::bigint, 'the reader selects tickets.inc_open_sla');
+SELECT lives_ok($$ SELECT reporting.fn_unplaced_tickets() $$, 'the reader calls fn_unplaced_tickets');
 SELECT throws_ok($$ SELECT count(*) FROM tickets.inc $$, '42501', NULL,
                  'the reader cannot read tickets.inc itself, only the view and the functions');
 SELECT throws_ok($$ SELECT count(*) FROM tickets.closure_events $$, '42501', NULL,
