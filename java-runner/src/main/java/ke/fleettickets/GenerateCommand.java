@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes a realistic day of INC change files (messy parts included) to a folder.",
+            "Writes a realistic day (or --days N days) of INC change files (messy parts",
+            "included) to a folder.",
             "The same --seed always writes the same bytes."
         })
 final class GenerateCommand implements Callable<Integer> {
@@ -26,12 +27,17 @@ final class GenerateCommand implements Callable<Integer> {
     private Path out;
 
     @Option(names = "--files", paramLabel = "N", defaultValue = "44",
-            description = "Number of files, one every 20 minutes from 06:00 EAT (default: ${DEFAULT-VALUE}).")
+            description = "Files per day, one every 20 minutes from 06:00 EAT (default: ${DEFAULT-VALUE}).")
     private int files;
 
     @Option(names = "--tickets", paramLabel = "N", defaultValue = "400",
-            description = "Tickets living through the day (default: ${DEFAULT-VALUE}).")
+            description = "Tickets opened each day (default: ${DEFAULT-VALUE}).")
     private int tickets;
+
+    @Option(names = "--days", paramLabel = "N", defaultValue = "1",
+            description = "Consecutive days from --day, each with --files files and --tickets new tickets of its own;"
+                    + " a ticket lives on into the next days until it is closed (default: ${DEFAULT-VALUE}).")
+    private int days;
 
     @Option(names = "--rows", paramLabel = "N",
             description = "Write N rows in all, spread over the files, instead of simulating the day"
@@ -39,7 +45,7 @@ final class GenerateCommand implements Callable<Integer> {
     private Long rows;
 
     @Option(names = "--day", paramLabel = "YYYY-MM-DD", defaultValue = "2026-06-22",
-            description = "The day the files are from (default: ${DEFAULT-VALUE}).")
+            description = "The (first) day the files are from (default: ${DEFAULT-VALUE}).")
     private LocalDate day;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -49,7 +55,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SampleStream stream;
         try {
-            stream = new SampleStream(day, files, tickets, rows, seed);
+            stream = new SampleStream(day, days, files, tickets, rows, seed);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

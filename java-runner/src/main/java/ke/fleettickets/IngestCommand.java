@@ -26,9 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The root command: drains the bucket's change stream (--from-bucket) or ingests local
- * files (--inc-csv), oldest first, one transaction per file, one run at a time; then,
- * when asked, geocodes cluster centres and location texts (--geocode-clusters,
- * --geocode-locations).
+ * files (--inc-csv), oldest first, one transaction per file, one run at a time; after an
+ * applied ingest (or alone, --capture-history) captures history; then, when asked,
+ * geocodes cluster centres and location texts (--geocode-clusters, --geocode-locations).
  */
 @Command(name = "fleettickets",
         mixinStandardHelpOptions = true,
@@ -37,6 +37,9 @@ import picocli.CommandLine.Spec;
             "Ingests the INC ticket change stream (CSV files) into PostgreSQL.",
             "Without --apply it is a dry run: each file is loaded, checked and rolled",
             "back, and nothing changes in the database or the bucket.",
+            "After the files of an --apply run (even when there were none), history is",
+            "captured in a transaction of its own (tickets.capture_history: closures since",
+            "the last capture, and the day's backlog); --capture-history runs it alone.",
             "--geocode-clusters and --geocode-locations (alone, or after the ingest) ask",
             "the geocoder where the clusters and location texts the database lists are;",
             "without --apply they only list the queries and the requests they would make.",
@@ -49,7 +52,7 @@ import picocli.CommandLine.Spec;
             "0:done (also when the geocoder's daily limit stopped the geocoding)",
             "2:usage or configuration error (also a geocoder key refused)",
             "3:at least one file rejected, the rest processed",
-            "4:database or S3 unreachable, the geocoder failing, I/O failure, unexpected SQL error",
+            "4:database or S3 unreachable, the history capture or the geocoder failing, I/O failure, unexpected SQL error (files committed before it stay committed)",
             "5:another fleettickets run holds the lock"
         })
 final class IngestCommand implements Callable<Integer> {
@@ -75,6 +78,12 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "KEY",
             description = "Ledger key to record for the one --inc-csv file given (default: its base name).")
     private String key;
+
+    @Option(names = "--capture-history",
+            description = "Capture history (tickets.capture_history): the closures since the last capture and the"
+                    + " day's backlog. Needed only without an ingest: an --apply ingest captures after its files anyway."
+                    + " Without --apply it is a dry run: called, reported and rolled back.")
+    private boolean captureHistory;
 
     @Option(names = "--geocode-clusters",
             description = "Find a centre for each cluster code that has none (after the ingest, if one is asked for).")
@@ -118,8 +127,8 @@ final class IngestCommand implements Callable<Integer> {
         if (maxRequests != null && !geocode) {
             throw usage("--max-requests goes with --geocode-clusters or --geocode-locations");
         }
-        if (!local && !fromBucket && !geocode) {
-            throw usage("nothing to do: give --from-bucket, --inc-csv FILE..., --geocode-clusters,"
+        if (!local && !fromBucket && !geocode && !captureHistory) {
+            throw usage("nothing to do: give --from-bucket, --inc-csv FILE..., --capture-history, --geocode-clusters,"
                     + " --geocode-locations or a command (migrate, generate)");
         }
         if (maxRequests != null && maxRequests < 1) {
@@ -170,7 +179,13 @@ final class IngestCommand implements Callable<Integer> {
                     }
                 }
             }
-            if (fromBucket || local) {
+            boolean ingest = fromBucket || local;
+            // rule 7 of the contract: an applied ingest is followed by a capture, files or none
+            if ((ingest && apply) || captureHistory) {
+                TicketsSql.History history = HistoryCapture.run(connection, apply, url.where(), ingest && apply);
+                report.history(history, !ingest);
+            }
+            if (ingest) {
                 report.finish((System.nanoTime() - started) / 1_000_000);
             }
             if (geocode) {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * What a run tells its operator: one line per file on stdout, one line per rejected file
- * on stderr, and a closing line with the totals. In a dry run every stdout line says so.
+ * on stderr, one line for the history capture, and a closing line with the totals. In a dry run every stdout line says so.
  * With {@code --log-format json} every line is one JSON object instead, for log collectors.
  */
 final class RunReport {
@@ -155,6 +155,29 @@ final class RunReport {
         print(out, prefix() + text);
     }
 
+    /**
+     * What {@code tickets.capture_history} observed (or, in a dry run, would have written).
+     * After files, {@code --quiet} leaves it out like the file lines; run alone
+     * ({@code --capture-history}), it is the run's closing line and always printed.
+     */
+    void history(TicketsSql.History h, boolean alone) {
+        if (quiet && !alone) {
+            return;
+        }
+        if (format == Format.JSON) {
+            Map<String, Object> event = event("history");
+            event.put("day", h.day().toString());
+            event.put("closures", h.closures());
+            event.put("reopened", h.reopened());
+            event.put("snapshot_rows", h.snapshotRows());
+            out.println(Json.object(event));
+            return;
+        }
+        print(out, prefix() + "history: " + h.day() + " (EAT): " + count(h.closures(), "closure") + ", "
+                + h.reopened() + " reopened, " + count(h.snapshotRows(), "snapshot row")
+                + (dryRun ? " (rolled back: nothing was changed)" : ""));
+    }
+
     boolean anyRejected() {
         return rejectedFiles + quarantinedFiles > 0;
     }
@@ -226,6 +249,10 @@ final class RunReport {
 
     private String prefix() {
         return dryRun ? "dry run " : "";
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static String rows(long rows, String suffix) {

@@ -25,11 +25,14 @@ import ke.fleettickets.SampleRows.Snapshot;
 import ke.fleettickets.SampleRows.Ticket;
 
 /**
- * A made-up day of the INC change stream, shaped like the real one: an export every 20
- * minutes from 06:00 EAT, tickets moving from open to closed across files, and the feed's
- * messy parts (CRLF files, a BOM, a sentinel row, a column added halfway, shuffled and
- * upper-case headers, stale re-exports, duplicates, a row without ticket_id). The same
- * seed always gives the same bytes.
+ * A made-up day (or run of days) of the INC change stream, shaped like the real one: an
+ * export every 20 minutes from 06:00 EAT, tickets moving from open to closed across files
+ * (and across days: a change after a day's last export arrives with the next morning's
+ * first), and the feed's messy parts each day (CRLF files, a BOM, a sentinel row, shuffled
+ * and upper-case headers, stale re-exports, duplicates, a row without ticket_id; a column
+ * added halfway through the first day). Each day opens its own tickets, numbered on from
+ * the day before. The same seed always gives the same bytes; one day is what it was
+ * before days could be more.
  *
  * <p>Given a row count, it writes that many independent rows instead of simulating the
  * day, straight to disk: for benchmarks, whatever the size.
@@ -58,6 +61,7 @@ public final class SampleStream {
     }
 
     private final LocalDate day;
+    private final int days;
     private final int files;
     private final int tickets;
     private final Long rows;
@@ -65,6 +69,18 @@ public final class SampleStream {
 
     /** @param rows total rows to write instead of simulating the day, or null */
     public SampleStream(LocalDate day, int files, int tickets, Long rows, long seed) {
+        this(day, 1, files, tickets, rows, seed);
+    }
+
+    /**
+     * @param day the first day
+     * @param days consecutive days, each with {@code files} exports and {@code tickets} new tickets
+     * @param rows total rows to write, spread over every file, instead of simulating the days; or null
+     */
+    public SampleStream(LocalDate day, int days, int files, int tickets, Long rows, long seed) {
+        if (days < 1 || days > 366) {
+            throw new IllegalArgumentException("days must be between 1 and 366");
+        }
         if (files < 1 || files > 72) {
             throw new IllegalArgumentException("files must be between 1 and 72 (one every 20 minutes from 06:00)");
         }
@@ -75,6 +91,7 @@ public final class SampleStream {
             throw new IllegalArgumentException("rows must not be negative");
         }
         this.day = day;
+        this.days = days;
         this.files = files;
         this.tickets = tickets;
         this.rows = rows;
@@ -89,28 +106,32 @@ public final class SampleStream {
         return rows == null ? writeDay(dir, plan, rng, sample) : writeBulk(dir, plan, rng, sample);
     }
 
+    /** Every export of every day, oldest first; each day's exports have the same kinds of mess. */
     private List<Export> plan(Random rng) {
         List<Export> plan = new ArrayList<>();
         boolean several = files > 1;
-        for (int i = 0; i < files; i++) {
-            LocalDateTime at = day.atTime(6, 0).plusMinutes((long) EXPORT_EVERY_MINUTES * i)
-                    .plusSeconds(rng.nextInt(9));
-            List<Integer> columns = new ArrayList<>();
-            for (int c = 0; c < SampleRows.COLUMNS.size(); c++) {
-                if (c != SampleRows.PRIORITY || (several && i >= files / 2)) {
-                    columns.add(c);
+        for (int d = 0; d < days; d++) {
+            for (int i = 0; i < files; i++) {
+                LocalDateTime at = day.plusDays(d).atTime(6, 0).plusMinutes((long) EXPORT_EVERY_MINUTES * i)
+                        .plusSeconds(rng.nextInt(9));
+                List<Integer> columns = new ArrayList<>();
+                for (int c = 0; c < SampleRows.COLUMNS.size(); c++) {
+                    // the column added halfway through the first day stays
+                    if (c != SampleRows.PRIORITY || (several && (d > 0 || i >= files / 2))) {
+                        columns.add(c);
+                    }
                 }
+                if (several && i > 0 && rng.nextInt(100) < 20) {
+                    Collections.shuffle(columns, rng);
+                }
+                plan.add(new Export(at,
+                        several && (i == 0 || rng.nextInt(100) < 25),
+                        several && i == files / 7,
+                        several && i == files / 4,
+                        several && i == files * 3 / 4,
+                        several && i == files * 6 / 7,
+                        columns));
             }
-            if (several && i > 0 && rng.nextInt(100) < 20) {
-                Collections.shuffle(columns, rng);
-            }
-            plan.add(new Export(at,
-                    several && (i == 0 || rng.nextInt(100) < 25),
-                    several && i == files / 7,
-                    several && i == files / 4,
-                    several && i == files * 3 / 4,
-                    several && i == files * 6 / 7,
-                    columns));
         }
         return plan;
     }
@@ -118,16 +139,20 @@ public final class SampleStream {
     private Written writeDay(Path dir, List<Export> plan, Random rng, SampleRows sample) throws IOException {
         List<List<Snapshot>> perExport = new ArrayList<>();
         plan.forEach(e -> perExport.add(new ArrayList<>()));
-        LocalDateTime midnight = day.atStartOfDay();
-        int span = (int) ChronoUnit.MINUTES.between(day.atTime(6, 0), plan.get(plan.size() - 1).at()) + 1;
-        for (int j = 0; j < tickets; j++) {
-            // a third of the tickets were opened overnight and show up in the first export
-            int minute = rng.nextInt(100) < 30 ? rng.nextInt(360) : 360 + rng.nextInt(span);
-            Ticket ticket = sample.newTicket(FIRST_TICKET + j, midnight.plusMinutes(minute));
-            for (Snapshot s : lifecycle(ticket, rng, sample)) {
-                int export = exportOf(plan, s.updated());
-                if (export >= 0) {
-                    perExport.get(export).add(s);
+        for (int d = 0; d < days; d++) {
+            LocalDate today = day.plusDays(d);
+            LocalDateTime midnight = today.atStartOfDay();
+            LocalDateTime lastExport = plan.get(d * files + files - 1).at();
+            int span = (int) ChronoUnit.MINUTES.between(today.atTime(6, 0), lastExport) + 1;
+            for (int j = 0; j < tickets; j++) {
+                // a third of the tickets were opened overnight and show up in the first export
+                int minute = rng.nextInt(100) < 30 ? rng.nextInt(360) : 360 + rng.nextInt(span);
+                Ticket ticket = sample.newTicket(FIRST_TICKET + (long) d * tickets + j, midnight.plusMinutes(minute));
+                for (Snapshot s : lifecycle(ticket, rng, sample)) {
+                    int export = exportOf(plan, s.updated());
+                    if (export >= 0) {
+                        perExport.get(export).add(s);
+                    }
                 }
             }
         }
@@ -197,7 +222,7 @@ public final class SampleStream {
         return life;
     }
 
-    /** The first export at or after the change; -1 when the day ends before it. */
+    /** The first export at or after the change; -1 when the last day ends before it. */
     private static int exportOf(List<Export> plan, LocalDateTime changed) {
         for (int i = 0; i < plan.size(); i++) {
             if (!plan.get(i).at().isBefore(changed)) {
@@ -243,9 +268,10 @@ public final class SampleStream {
     private Written writeBulk(Path dir, List<Export> plan, Random rng, SampleRows sample) throws IOException {
         List<Path> written = new ArrayList<>();
         long count = 0;
+        int exports = plan.size();
         for (int i = 0; i < plan.size(); i++) {
             Export export = plan.get(i);
-            long inFile = rows / files + (i == files - 1 ? rows % files : 0);
+            long inFile = rows / exports + (i == exports - 1 ? rows % exports : 0);
             try (ExportFile out = new ExportFile(dir.resolve(export.name()), export)) {
                 Snapshot previous = null;
                 for (long r = 0; r < inFile; r++) {

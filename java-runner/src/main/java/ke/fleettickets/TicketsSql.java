@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,6 +152,20 @@ final class TicketsSql {
             st.setString(2, etag);
             st.setString(3, archiveKey);
             return single(st).getLong(1);
+        }
+    }
+
+    /** What one {@code tickets.capture_history} call observed: the EAT day it wrote, and what it appended. */
+    record History(LocalDate day, int closures, int reopened, int snapshotRows) {
+    }
+
+    /** Closures since the last capture and the day's backlog, observed now; the caller commits or rolls back. */
+    History captureHistory() throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT day, closures, reopened, snapshot_rows FROM tickets.capture_history()")) {
+            ResultSet rs = single(st);
+            return new History(rs.getObject("day", LocalDate.class), rs.getInt("closures"), rs.getInt("reopened"),
+                    rs.getInt("snapshot_rows"));
         }
     }
 

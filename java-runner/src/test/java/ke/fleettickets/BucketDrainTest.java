@@ -244,7 +244,7 @@ class BucketDrainTest {
         assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
         assertEquals(List.of("INC1", "INC2"), db.column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
         assertTrue(r.out().contains("20260625T080000\\x01\\ndone: 9 files.csv"), r.out());
-        assertEquals(4, r.out().lines().count(), "a key cannot forge a line: " + r.out());
+        assertEquals(5, r.out().lines().count(), "a key cannot forge a line: " + r.out());
         assertEquals(odd, db.one("SELECT file_key FROM tickets.file_ledger ORDER BY ledger_id LIMIT 1"));
         assertTrue(s3.exists(PROCESSED + "20260625T080000\u0001\ndone: 9 files.csv"));
     }
@@ -390,6 +390,7 @@ class BucketDrainTest {
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertTrue(r.out().contains("reseed"), r.out());
+        assertTrue(r.out().contains("\nhistory: "), "a reseed captures history too: " + r.out());
         assertEquals(List.of("reseed|" + CHANGES + "20260625T082000.csv|" + CHANGES + "20260625T082000.csv",
                         "reseed|" + CHANGES + "20260625T082000.csv|" + CHANGES + "20260625T082000.csv"),
                 db.column("SELECT mode || '|' || watermark_before || '|' || watermark_after FROM tickets.file_ledger"
@@ -417,6 +418,125 @@ class BucketDrainTest {
         assertEquals(List.of(CHANGES + "20260625T080000.csv"), under(CHANGES), "the file waits for the next run");
     }
 
+    // --- history is captured after the files of every applied drain -------------------------
+
+    private static final String ONE_CLOSED = "ticket_id,normalized_status,closed_at,source_updated_at\n"
+            + "INC1,closed,2026-06-25 07:50:00,2026-06-25 08:00:00\nINC2,open,,2026-06-25 08:00:00\n";
+
+    @Test
+    void anAppliedDrainCapturesHistoryAfterItsFilesEvenWithNoneAndADryRunDoesNot() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", ONE_CLOSED);
+
+        CliRun dry = run("--from-bucket");
+
+        assertEquals(ExitCode.OK, dry.exit(), dry.err());
+        assertFalse(dry.out().contains("history"), dry.out());
+        assertEquals("0|0", db.one("SELECT (SELECT count(*) FROM tickets.closure_events) || '|'"
+                + " || (SELECT count(*) FROM tickets.history_day)"), "a dry run captures nothing");
+
+        CliRun applied = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, applied.exit(), applied.err());
+        List<String> lines = applied.out().lines().toList();
+        assertEquals(4, lines.size(), applied.out());
+        assertTrue(lines.get(2).matches("history: \\d{4}-\\d\\d-\\d\\d \\(EAT\\): 1 closure, 0 reopened, \\d+ snapshot rows?"),
+                "after the files, before the summary: " + applied.out());
+        assertTrue(lines.get(3).startsWith("done: 1 file"), applied.out());
+        assertEquals(List.of("INC1|closed|" + CHANGES + "20260625T080000.csv"),
+                db.column("SELECT ticket_id || '|' || normalized_status || '|' || file_key FROM tickets.closure_events"));
+        assertEquals(db.one("SELECT (now() AT TIME ZONE 'Africa/Nairobi')::date::text"),
+                db.one("SELECT day::text FROM tickets.history_day"));
+
+        CliRun nothingNew = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, nothingNew.exit(), nothingNew.err());
+        assertTrue(nothingNew.out().contains("0 change files") && nothingNew.out().contains(": 0 closures, 0 reopened,"),
+                "a run with no file still captures: " + nothingNew.out());
+        assertEquals("1", db.one("SELECT count(*) FROM tickets.closure_events"), "a closure is observed once");
+
+        CliRun quiet = run("--from-bucket", "--apply", "--quiet");
+
+        assertEquals(ExitCode.OK, quiet.exit(), quiet.err());
+        assertEquals(1, quiet.out().lines().count(), "--quiet keeps only the summary: " + quiet.out());
+    }
+
+    @Test
+    void aCaptureThatWaitsTooLongForItsLockIsAnOutageButTheFilesStayCommittedAndMoved() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", ONE_CLOSED);
+        s3.put(CHANGES + "20260625T082000.csv", csv("INC3"));
+        Map<String, String> env = env();
+        env.put("FLEETTICKETS_LOCK_TIMEOUT", "1s");
+        try (Connection holder = db.connect()) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("LOCK TABLE tickets.closure_seen IN SHARE ROW EXCLUSIVE MODE");
+
+            CliRun r = CompletableFuture.supplyAsync(() -> CliRun.of(env, "--from-bucket", "--apply"))
+                    .get(60, TimeUnit.SECONDS);
+
+            assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("fleettickets: history capture (tickets.capture_history) failed at ")
+                    && r.err().contains("lock on table tickets.closure_seen not granted") && r.err().contains("Held by: pid")
+                    && r.err().contains("[SQLSTATE FT501]") && r.err().contains("the files of this run stay committed"),
+                    r.err());
+            assertFalse(r.out().contains("done:"), "a run stopped by an outage has no summary: " + r.out());
+            holder.rollback();
+        }
+        assertEquals("2", db.one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'applied' AND archived_at IS NOT NULL"));
+        assertEquals(List.of(PROCESSED + "20260625T080000.csv", PROCESSED + "20260625T082000.csv"), under(PROCESSED));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.closure_events"));
+
+        CliRun next = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, next.exit(), next.err());
+        assertTrue(next.out().contains("0 change files") && next.out().contains(": 1 closure,"), next.out());
+        assertEquals("INC1", db.one("SELECT ticket_id FROM tickets.closure_events"), "the next run captures what was missed");
+    }
+
+    @Test
+    void aConnectionLostDuringTheCaptureIsAnOutageButTheFilesStayCommittedAndMoved() throws Exception {
+        s3.put(CHANGES + "20260625T080000.csv", ONE_CLOSED);
+        try (Connection holder = db.connect()) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("LOCK TABLE tickets.closure_seen IN SHARE ROW EXCLUSIVE MODE");
+            CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> run("--from-bucket", "--apply"));
+            int pid = awaitRunnerWaitingForALock(Duration.ofSeconds(30));
+            assertTrue(pid > 0, "the runner's capture waits for the lock");
+
+            db.execute("SELECT pg_terminate_backend(" + pid + ")");
+            CliRun r = run.get(60, TimeUnit.SECONDS);
+
+            assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("fleettickets: history capture (tickets.capture_history) failed at ")
+                    && r.err().contains("terminating connection"), r.err());
+            holder.rollback();
+        }
+        assertEquals("applied", db.one("SELECT outcome FROM tickets.file_ledger WHERE archived_at IS NOT NULL"));
+        assertEquals(List.of(PROCESSED + "20260625T080000.csv"), under(PROCESSED));
+        assertEquals(List.of(), under(CHANGES));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.closure_events"));
+    }
+
+    /** The pid of this test database's runner session while it waits for a lock; -1 when none did before the deadline. */
+    private int awaitRunnerWaitingForALock(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("""
+                SELECT pid FROM pg_stat_activity
+                 WHERE datname = ? AND application_name = 'fleettickets' AND wait_event_type = 'Lock'""")) {
+            ps.setString(1, db.name());
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getInt(1);
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        return -1;
+    }
+
     @Test
     void missingBucketSettingsAreAConfigurationError() {
         Map<String, String> env = env();
@@ -436,10 +556,12 @@ class BucketDrainTest {
 
         assertEquals(ExitCode.OK, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
-        assertEquals(3, lines.size(), r.out());
+        assertEquals(4, lines.size(), r.out());
         assertTrue(lines.stream().allMatch(l -> l.startsWith("{\"event\":\"") && l.endsWith("}")), r.out());
         assertTrue(lines.get(1).contains("\"key\":\"" + CHANGES + "20260625T080000.csv\"") && lines.get(1).contains("\"new\":1"),
                 lines.get(1));
+        assertTrue(lines.get(2).matches("\\{\"event\":\"history\",\"dry_run\":false,\"day\":\"\\d{4}-\\d\\d-\\d\\d\","
+                + "\"closures\":0,\"reopened\":0,\"snapshot_rows\":1}"), lines.get(2));
     }
 
     // --- a real kill -9 of a runner process ------------------------------------------------

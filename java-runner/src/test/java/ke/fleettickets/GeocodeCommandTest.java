@@ -223,7 +223,8 @@ class GeocodeCommandTest {
         }
         List<String> events = lines.stream().map(l -> l.substring(10, l.indexOf('"', 10))).toList();
         assertEquals("file", events.get(0));
-        assertEquals("summary", events.get(1), "the ingest finishes before the geocoding starts");
+        assertEquals("history", events.get(1), "history is captured right after the files");
+        assertEquals("summary", events.get(2), "the ingest finishes before the geocoding starts");
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"event\":\"geocode_summary\",\"dry_run\":false,"
                 + "\"kind\":\"locations\",\"provider\":\"offline\",\"candidates\":6,\"asked\":6,")
                 && l.contains("\"left\":0,")), r.out());

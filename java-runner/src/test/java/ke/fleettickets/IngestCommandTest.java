@@ -96,8 +96,82 @@ class IngestCommandTest {
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertTrue(r.out().contains("dry run"), r.out());
         assertTrue(r.out().contains("2 new"), "the dry run says what it would do: " + r.out());
+        assertFalse(r.out().contains("history"), "a dry run of files captures no history: " + r.out());
         assertEquals(before, db.one("SELECT tests.state()"));
         assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.history_day"));
+    }
+
+    // --- history ---
+
+    private static final String DAY = "\\d{4}-\\d\\d-\\d\\d \\(EAT\\)";
+
+    @Test
+    void captureHistoryAloneIsADryRunWithoutApplyAndPrintsItsLineEvenWhenQuiet() throws Exception {
+        // tickets written without a capture, as a DBA's ingest from psql leaves them
+        db.execute("SELECT tests.ingest('20260625T080000.csv', E'ticket_id,normalized_status,cluster\\n"
+                + "INC1,closed,KLM\\nINC2,open,KLM\\nINC3,resolved,QOA\\n')");
+        String before = db.one("SELECT tests.state()");
+
+        CliRun dry = run("--capture-history");
+
+        assertEquals(ExitCode.OK, dry.exit(), dry.err());
+        assertTrue(dry.out().matches("dry run history: " + DAY + ": 2 closures, 0 reopened, 1 snapshot row"
+                + " \\(rolled back: nothing was changed\\)\\R"), dry.out());
+        assertEquals("0|0|0", db.one("SELECT (SELECT count(*) FROM tickets.closure_events) || '|'"
+                + " || (SELECT count(*) FROM tickets.inc_daily_snapshot) || '|' || (SELECT count(*) FROM tickets.history_day)"));
+        assertEquals(before, db.one("SELECT tests.state()"));
+
+        CliRun applied = run("--capture-history", "--apply", "--quiet");
+
+        assertEquals(ExitCode.OK, applied.exit(), applied.err());
+        assertTrue(applied.out().matches("history: " + DAY + ": 2 closures, 0 reopened, 1 snapshot row\\R"),
+                "alone, the history line is the run's closing line, --quiet or not: " + applied.out());
+        assertEquals(List.of("INC1", "INC3"), db.column("SELECT ticket_id FROM tickets.closure_events ORDER BY 1"));
+
+        CliRun again = run("--capture-history", "--apply", "--log-format", "json");
+
+        assertEquals(ExitCode.OK, again.exit(), again.err());
+        assertTrue(again.out().matches("\\{\"event\":\"history\",\"dry_run\":false,\"day\":\"\\d{4}-\\d\\d-\\d\\d\","
+                + "\"closures\":0,\"reopened\":0,\"snapshot_rows\":0}\\R"), "nothing new, nothing written: " + again.out());
+    }
+
+    @Test
+    void anAppliedIngestCapturesHistoryAfterItsFiles() throws Exception {
+        Path closing = file("20260625T080000.csv", "ticket_id,normalized_status\nINC1,closed\nINC2,open\n");
+        Path reopening = file("20260625T082000.csv", "ticket_id,normalized_status\nINC1,in_progress\n");
+        Path closingAgain = file("20260625T084000.csv", "ticket_id,normalized_status\nINC1,resolved\n");
+
+        CliRun first = run("--inc-csv", closing.toString(), "--apply");
+        CliRun second = run("--inc-csv", reopening.toString(), "--apply");
+        CliRun third = run("--inc-csv", closingAgain.toString(), "--apply", "--quiet");
+
+        assertEquals(List.of(ExitCode.OK, ExitCode.OK, ExitCode.OK), List.of(first.exit(), second.exit(), third.exit()),
+                first.err() + second.err() + third.err());
+        List<String> lines = first.out().lines().toList();
+        assertEquals(3, lines.size(), first.out());
+        assertTrue(lines.get(1).matches("history: " + DAY + ": 1 closure, 0 reopened, 1 snapshot row"), first.out());
+        assertTrue(second.out().contains(": 0 closures, 1 reopened, "), second.out());
+        assertEquals(1, third.out().lines().count(), "--quiet after files keeps only the summary: " + third.out());
+        assertEquals(List.of("INC1|closed|20260625T080000.csv", "INC1|resolved|20260625T084000.csv"),
+                db.column("SELECT ticket_id || '|' || normalized_status || '|' || file_key FROM tickets.closure_events"
+                        + " ORDER BY closure_id"), "closed, reopened and closed again: two closures, each with its file");
+    }
+
+    @Test
+    void aDatabaseWithoutTheHistorySqlIsNotMigratedAndTheFilesStayCommitted() throws Exception {
+        // as a database migrated by a jar older than the history capture
+        db.execute("DROP FUNCTION tickets.capture_history(timestamptz)");
+        Path f = file("20260625T080000.csv", "ticket_id,normalized_status\nINC1,closed\n");
+
+        CliRun r = run("--inc-csv", f.toString(), "--apply");
+
+        assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("fleettickets: the database at ") && r.err().contains("is not migrated (function"
+                + " tickets.capture_history() does not exist [SQLSTATE 42883]); run: fleettickets migrate"), r.err());
+        assertEquals("applied", db.one("SELECT outcome FROM tickets.file_ledger"), "the file's ingest stays committed");
+        assertEquals("INC1", db.one("SELECT ticket_id FROM tickets.inc"));
     }
 
     @Test
@@ -382,7 +456,8 @@ class IngestCommandTest {
                 CliRun.of(Map.of("DATABASE_URL", "mysql://x"), "--inc-csv", f.toString()),
                 run("--inc-csv", dir.resolve("missing.csv").toString()),
                 run("--no-such-flag"),
-                run());
+                run(),
+                run("--capture-history", "--max-requests", "5"));
         for (CliRun r : runs) {
             assertEquals(ExitCode.USAGE, r.exit(), r.err());
             assertTrue(r.err().startsWith("fleettickets: "), r.err());

@@ -83,7 +83,7 @@ class MessagesTest {
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertNothingRaw(r);
         List<String> lines = r.out().lines().toList();
-        assertEquals(2, lines.size(), "one progress line and the summary: " + r.out());
+        assertEquals(3, lines.size(), "one progress line, the history capture and the summary: " + r.out());
         assertTrue(lines.get(0).contains("20260625T080000\\x1b[31m\\ndone: 0 files.csv"), lines.get(0));
         assertTrue(lines.get(0).contains("red\\x1b[31m"), lines.get(0));
         assertTrue(lines.get(0).contains("tab\\there"), lines.get(0));

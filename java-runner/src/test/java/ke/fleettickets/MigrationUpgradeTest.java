@@ -330,5 +330,12 @@ class MigrationUpgradeTest {
         assertEquals("closed|41.5|2026-06-25 09:00:00", db.one("SELECT normalized_status || '|' || (raw ->> 'mttr') || '|' "
                 + "|| (source_updated_at AT TIME ZONE 'UTC')::text FROM tickets.inc WHERE ticket_id = 'INC000004512345'"),
                 "the ticket the old database held was updated");
+        // the run captured history: every closed ticket once; the tickets stored before V013 name no file
+        assertEquals(db.column("SELECT ticket_id || '|' || CASE WHEN ticket_id = 'INC000004512345'"
+                        + " THEN '20260625T100000.csv' ELSE '-' END FROM tickets.inc"
+                        + " WHERE normalized_status IN ('resolved', 'closed') ORDER BY 1"),
+                db.column("SELECT ticket_id || '|' || coalesce(file_key, '-') FROM tickets.closure_events ORDER BY 1"),
+                "the ingest's capture observed the closed tickets of the upgraded database");
+        assertEquals("1", db.one("SELECT count(*) FROM tickets.history_day"));
     }
 }

@@ -63,7 +63,8 @@ class ReadmeRecipeTest {
                 "SELECT concat_ws(' ', file_key, outcome, rows_read, inserted, updated, unchanged, stale, duplicates, alarm,"
                         + " sentinel, rejected_rows, extra_columns) FROM tickets.file_ledger",
                 "SELECT line || ' ' || row_text FROM tickets.rejected_row ORDER BY line",
-                "SELECT metadata ->> 'source_max_key' FROM tickets.import_meta")) {
+                "SELECT metadata ->> 'source_max_key' FROM tickets.import_meta",
+                "SELECT day::text FROM tickets.history_day")) {
             assertEquals(byRunner.column(sql), byHand.column(sql), sql);
         }
         assertEquals(List.of("INC1|second, tie\r\nwins", "INC3|bad date", "INC4|"),
@@ -71,6 +72,7 @@ class ReadmeRecipeTest {
                 "the later of two equal timestamps wins, and a newer row beats a later one");
         assertEquals("3 ,Kisumu,no ticket,false,2026-06-25 10:00:00,,,", byHand.one(
                 "SELECT line || ' ' || row_text FROM tickets.rejected_row"));
+        assertEquals("1", byHand.one("SELECT count(*) FROM tickets.history_day"), "the recipe captures history too");
     }
 
     @Test

@@ -13,6 +13,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -164,6 +168,49 @@ class SampleStreamTest {
         for (List<String> record : records) {
             assertEquals(records.get(0).size(), record.size());
         }
+    }
+
+    @Test
+    void severalDaysFollowOneAnotherEachOpeningItsOwnTicketsAndTicketsLiveAcrossDays() throws IOException {
+        SampleStream.Written days = new SampleStream(DAY, 3, 12, 60, null, 42).writeTo(tmp.resolve("days"));
+        SampleStream.Written again = new SampleStream(DAY, 3, 12, 60, null, 42).writeTo(tmp.resolve("days-again"));
+
+        List<String> names = names(days.files());
+        assertEquals(36, names.size());
+        assertEquals(names, names(again.files()));
+        for (int i = 0; i < names.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(days.files().get(i)), Files.readAllBytes(again.files().get(i)), names.get(i));
+            String date = DAY.plusDays(i / 12).toString().replace("-", "");
+            var m = Pattern.compile(date + "T(\\d\\d)(\\d\\d)0[0-8]\\.csv").matcher(names.get(i));
+            assertTrue(m.matches(), names.get(i));
+            assertEquals(6 * 60 + 20 * (i % 12), Integer.parseInt(m.group(1)) * 60 + Integer.parseInt(m.group(2)), names.get(i));
+        }
+        Map<String, Set<Integer>> daysSeen = new TreeMap<>();
+        int[] boms = new int[3];
+        int[] sentinels = new int[3];
+        for (int i = 0; i < names.size(); i++) {
+            Path file = days.files().get(i);
+            byte[] bytes = Files.readAllBytes(file);
+            boms[i / 12] += (bytes[0] & 0xff) == 0xEF ? 1 : 0;
+            List<List<String>> records = parse(file);
+            int id = records.get(0).stream().map(h -> h.replace("\uFEFF", "").toLowerCase(Locale.ROOT)).toList()
+                    .indexOf("ticket_id");
+            for (List<String> record : records.subList(1, records.size())) {
+                String ticket = record.get(id).strip().toUpperCase(Locale.ROOT);
+                if (ticket.startsWith("EXPORT STOPPED")) {
+                    sentinels[i / 12]++;
+                } else if (!ticket.isEmpty()) {
+                    daysSeen.computeIfAbsent(ticket, t -> new TreeSet<>()).add(i / 12);
+                }
+            }
+        }
+        assertArrayEquals(new int[] {1, 1, 1}, boms, "each day has its file with a BOM");
+        assertArrayEquals(new int[] {1, 1, 1}, sentinels, "each day has an export cut short");
+        daysSeen.forEach((ticket, seen) -> assertEquals((Long.parseLong(ticket.substring(3)) - 4_500_000) / 60,
+                (long) seen.iterator().next(), ticket + " first shows up on the day that opened it, numbered from that day's first"));
+        assertEquals(180, daysSeen.size(), "60 tickets a day, none of them shared");
+        assertTrue(daysSeen.values().stream().filter(seen -> seen.size() > 1).count() > 10,
+                "tickets opened late in a day are worked on the next: " + daysSeen);
     }
 
     private static List<String> names(List<Path> files) {
