@@ -1,6 +1,7 @@
 CREATE OR REPLACE FUNCTION tickets.feed_freshness(p_now timestamptz)
 RETURNS jsonb
 LANGUAGE sql STABLE
+SET search_path = ''
 AS $$
   SELECT jsonb_build_object(
            'last_ingest_at', f.last_ingest_at,
