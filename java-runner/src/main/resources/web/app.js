@@ -19,7 +19,7 @@
   const $ = (id) => document.getElementById(id);
 
   // ---- the map ---------------------------------------------------------------------------
-  const map = L.map('map', { preferCanvas: true, zoomControl: true, worldCopyJump: false });
+  const map = L.map('map', { preferCanvas: true, zoomControl: true, maxZoom: 18, minZoom: 3 });
   const canvas = L.canvas({ padding: 0.5 });
   const openLayer = L.markerClusterGroup({
     chunkedLoading: true,
