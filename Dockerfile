@@ -1,5 +1,6 @@
 # The runner image for the Coolify scheduled task. Build: docker build -t fleettickets .
 # Cron (EAT):  */20 6-20 * * *   fleettickets --from-bucket --apply --quiet
+# The map server, a service of the same image:  fleettickets serve   (port 8080, or $PORT)
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY java-runner/pom.xml java-runner/pom.xml
@@ -19,4 +20,5 @@ RUN java -XX:ArchiveClassesAtExit=/app/fleettickets.jsa -jar /app/fleettickets.j
 # Small heap and a quick JIT: the runner streams files and keeps no rows in memory.
 ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/fleettickets.jsa", "-XX:TieredStopAtLevel=1", \
             "-XX:+UseSerialGC", "-Xmx256m", "-jar", "/app/fleettickets.jar"]
+EXPOSE 8080
 CMD ["--help"]

@@ -42,20 +42,40 @@ public final class DatabaseUrl {
 
     /** @throws UsageException when the value is not one of the two accepted forms */
     public static DatabaseUrl parse(String value) {
+        return parse("DATABASE_URL", value);
+    }
+
+    /**
+     * @param variable the environment variable the value comes from, for messages
+     * @throws UsageException when the value is not one of the two accepted forms
+     */
+    public static DatabaseUrl parse(String variable, String value) {
         if (value == null || value.isBlank()) {
-            throw new UsageException("DATABASE_URL is not set; " + EXPECTED_FORMS);
+            throw new UsageException(variable + " is not set; " + EXPECTED_FORMS);
         }
         String url = value.strip();
         String lower = url.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("jdbc:postgresql:")) {
-            return parseJdbc(url);
-        }
-        for (String scheme : new String[] {"postgres://", "postgresql://"}) {
-            if (lower.startsWith(scheme)) {
-                return parseLibpq(url.substring(0, scheme.length()), url.substring(scheme.length()));
+        try {
+            if (lower.startsWith("jdbc:postgresql:")) {
+                return parseJdbc(url);
             }
+            for (String scheme : new String[] {"postgres://", "postgresql://"}) {
+                if (lower.startsWith(scheme)) {
+                    return parseLibpq(url.substring(0, scheme.length()), url.substring(scheme.length()));
+                }
+            }
+            throw malformed("unknown scheme");
+        } catch (Malformed e) {
+            // never echoes the value: it may hold a password
+            throw new UsageException(variable + " is malformed (" + e.getMessage() + "); " + EXPECTED_FORMS);
         }
-        throw malformed("unknown scheme");
+    }
+
+    /** What is wrong with a URL; {@link #parse} names the variable it came from. */
+    private static final class Malformed extends RuntimeException {
+        Malformed(String what) {
+            super(what, null, false, false);
+        }
     }
 
     private static DatabaseUrl parseJdbc(String url) {
@@ -172,9 +192,8 @@ public final class DatabaseUrl {
         }
     }
 
-    // never echoes the value: it may hold a password
-    private static UsageException malformed(String what) {
-        return new UsageException("DATABASE_URL is malformed (" + what + "); " + EXPECTED_FORMS);
+    private static Malformed malformed(String what) {
+        return new Malformed(what);
     }
 
     public String jdbcUrl() {

@@ -38,7 +38,8 @@ final class FailureReport implements IExecutionExceptionHandler, IParameterExcep
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
-        boolean json = cli.getCommand() instanceof IngestCommand ingest && ingest.format() == RunReport.Format.JSON;
+        boolean json = cli.getCommand() instanceof IngestCommand ingest && ingest.format() == RunReport.Format.JSON
+                || cli.getCommand() instanceof ServeCommand serve && serve.format() == RunReport.Format.JSON;
         int exit = report(e, json ? new PrintWriter(java.io.Writer.nullWriter()) : cli.getErr());
         if (json) {
             printEvent(cli.getErr(), exit, lastLine);

@@ -3,12 +3,12 @@ package ke.fleettickets;
 import java.util.Collection;
 import java.util.Map;
 
-/** Just enough JSON for one-line log events: strings, numbers, booleans, lists of those. */
-final class Json {
+/** Just enough JSON for one-line log events and error bodies: strings, numbers, booleans, lists of those. */
+public final class Json {
     private Json() {
     }
 
-    static String object(Map<String, ?> fields) {
+    public static String object(Map<String, ?> fields) {
         StringBuilder b = new StringBuilder("{");
         fields.forEach((k, v) -> {
             if (b.length() > 1) {

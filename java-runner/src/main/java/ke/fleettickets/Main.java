@@ -10,7 +10,7 @@ import java.util.logging.Logger;
 
 import picocli.CommandLine;
 
-/** Entry point: {@code fleettickets [--inc-csv FILE... [--apply]] | migrate | generate}. */
+/** Entry point: {@code fleettickets [--inc-csv FILE... [--apply]] | migrate | generate | serve}. */
 public final class Main {
     /** Held here: java.util.logging keeps loggers only weakly, and would forget the level. */
     private static final Logger DRIVER_LOG = Logger.getLogger("org.postgresql");
@@ -36,6 +36,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new IngestCommand(settings))
                 .addSubcommand(new MigrateCommand(settings))
                 .addSubcommand(new GenerateCommand())
+                .addSubcommand(new ServeCommand(settings))
                 .addSubcommand(new WarmUpCommand())
                 .setOut(stdout)
                 .setErr(stderr)

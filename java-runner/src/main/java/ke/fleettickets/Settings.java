@@ -2,9 +2,11 @@ package ke.fleettickets;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.Map;
 
 import ke.fleettickets.geocoding.GeocoderSettings;
+import ke.fleettickets.web.ServerSettings;
 
 /** Everything the runner takes from the environment; no other class reads it. */
 final class Settings {
@@ -95,6 +97,56 @@ final class Settings {
         }
         String root = uri.toString().replaceAll("/+$", "");
         return new GeocoderSettings(key, URI.create(root), perSecond);
+    }
+
+    /**
+     * What {@code serve} reads: DASHBOARD_DATABASE_URL (else DATABASE_URL), PORT (when
+     * --port is not given), DASHBOARD_TOKEN and DASHBOARD_CORS_ORIGIN.
+     *
+     * @param port the --port option, or null
+     */
+    ServerSettings server(String bind, Integer port) {
+        String dashboardUrl = env.get("DASHBOARD_DATABASE_URL");
+        DatabaseUrl url = dashboardUrl == null || dashboardUrl.isBlank() ? databaseUrl()
+                : DatabaseUrl.parse("DASHBOARD_DATABASE_URL", dashboardUrl);
+        int chosenPort = port != null ? port : port(optional("PORT", String.valueOf(ServerSettings.DEFAULT_PORT)));
+        String token = env.get("DASHBOARD_TOKEN");
+        token = token == null || token.isBlank() ? null : token.strip();
+        // the value is never echoed: it is a secret
+        if (token != null && !token.matches("[\\x21-\\x7e]{" + ServerSettings.MIN_TOKEN_LENGTH + ",1024}")) {
+            throw new UsageException("DASHBOARD_TOKEN must be " + ServerSettings.MIN_TOKEN_LENGTH
+                    + " to 1024 visible ASCII characters without spaces, e.g. the output of: openssl rand -hex 32");
+        }
+        String origin = env.get("DASHBOARD_CORS_ORIGIN");
+        return new ServerSettings(bind, chosenPort, url, token,
+                origin == null || origin.isBlank() ? null : origin(origin.strip()));
+    }
+
+    private static int port(String text) {
+        if (!text.matches("[0-9]{1,5}") || Integer.parseInt(text) > 65535) {
+            throw new UsageException("PORT must be a port number from 0 to 65535, not " + OneLine.of(text));
+        }
+        return Integer.parseInt(text);
+    }
+
+    /** As a browser sends it in Origin: scheme://host[:port], lower case, no default port, no path. */
+    private static String origin(String value) {
+        String expected = "DASHBOARD_CORS_ORIGIN must be an origin, http(s)://host[:port] without a path,"
+                + " e.g. https://ops.example.com, not " + OneLine.of(value);
+        URI uri;
+        try {
+            uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+        } catch (URISyntaxException e) {
+            throw new UsageException(expected);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.getRawUserInfo() != null
+                || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new UsageException(expected);
+        }
+        int p = uri.getPort();
+        boolean defaultPort = p == -1 || scheme.equals("http") && p == 80 || scheme.equals("https") && p == 443;
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + p);
     }
 
     private String required(String name, String what) {

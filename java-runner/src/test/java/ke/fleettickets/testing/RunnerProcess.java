@@ -1,6 +1,7 @@
 package ke.fleettickets.testing;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +14,21 @@ public final class RunnerProcess {
 
     /** Starts {@code fleettickets ARGS} with the test's classpath; its output is discarded. */
     public static Process start(Map<String, String> env, String... args) throws Exception {
+        return start(env, ProcessBuilder.Redirect.DISCARD, args);
+    }
+
+    /** Starts {@code fleettickets ARGS} with the test's classpath, stdout and stderr both to {@code output}. */
+    public static Process start(Map<String, String> env, Path output, String... args) throws Exception {
+        return start(env, ProcessBuilder.Redirect.to(output.toFile()), args);
+    }
+
+    private static Process start(Map<String, String> env, ProcessBuilder.Redirect output, String... args)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
                 "-cp", System.getProperty("java.class.path"), "ke.fleettickets.Main"));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output);
         pb.environment().putAll(env);
         return pb.start();
     }
