@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import ke.fleettickets.geocoding.GeocoderSettings;
+import ke.fleettickets.web.PageSettings;
 import ke.fleettickets.web.ServerSettings;
 
 /** Everything the runner takes from the environment; no other class reads it. */
@@ -119,7 +120,35 @@ final class Settings {
         }
         String origin = env.get("DASHBOARD_CORS_ORIGIN");
         return new ServerSettings(bind, chosenPort, url, token,
-                origin == null || origin.isBlank() ? null : origin(origin.strip()));
+                origin == null || origin.isBlank() ? null : origin(origin.strip()), page());
+    }
+
+    /** MAP_TILE_URL, MAP_TILE_ATTRIBUTION, DASHBOARD_REFRESH_SECONDS, DASHBOARD_STALE_AFTER_MINUTES. */
+    PageSettings page() {
+        String tiles = env.get("MAP_TILE_URL");
+        tiles = tiles == null || tiles.isBlank() ? null : tiles.strip();
+        if (tiles != null && !tiles.matches("https?://[^\\s\"'<>]+")) {
+            throw new UsageException("MAP_TILE_URL must be an http(s) URL template such as"
+                    + " https://tile.openstreetmap.org/{z}/{x}/{y}.png, not " + OneLine.of(tiles));
+        }
+        String attribution = env.get("MAP_TILE_ATTRIBUTION");
+        attribution = attribution == null || attribution.isBlank() ? null : attribution.strip();
+        int refresh = whole("DASHBOARD_REFRESH_SECONDS", PageSettings.DEFAULT_REFRESH_SECONDS, 30, 86_400);
+        int stale = whole("DASHBOARD_STALE_AFTER_MINUTES", PageSettings.DEFAULT_STALE_AFTER_MINUTES, 1, 525_600);
+        return new PageSettings(tiles, attribution, refresh, stale);
+    }
+
+    private int whole(String name, int fallback, int min, int max) {
+        String text = env.get(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        text = text.strip();
+        if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) < min || Integer.parseInt(text) > max) {
+            throw new UsageException(name + " must be a whole number from " + min + " to " + max + ", not "
+                    + OneLine.of(text));
+        }
+        return Integer.parseInt(text);
     }
 
     private static int port(String text) {

@@ -57,6 +57,9 @@ class ServeCommandTest {
             DASHBOARD_CORS_ORIGIN=https://ops.example.com/map | DASHBOARD_CORS_ORIGIN must be an origin
             DASHBOARD_CORS_ORIGIN=*                           | DASHBOARD_CORS_ORIGIN must be an origin
             DASHBOARD_DATABASE_URL=mysql://u:hunter2@h/db     | DASHBOARD_DATABASE_URL is malformed (unknown scheme)
+            MAP_TILE_URL=javascript:alert(1)                  | MAP_TILE_URL must be an http(s) URL template
+            DASHBOARD_REFRESH_SECONDS=5                       | DASHBOARD_REFRESH_SECONDS must be a whole number from 30 to 86400, not 5
+            DASHBOARD_STALE_AFTER_MINUTES=soon                | DASHBOARD_STALE_AFTER_MINUTES must be a whole number from 1 to 525600, not soon
             """)
     void aBadSettingStopsWithExit2AndOneLine(String setting, String message) {
         Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", URL));

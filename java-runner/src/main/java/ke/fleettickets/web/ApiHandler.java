@@ -4,7 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * {@code /api/inc/dashboard}, {@code /api/inc/map}, {@code /api/inc/nearest}: the
+ * {@code /api/inc/dashboard}, {@code /api/inc/map}, {@code /api/inc/nearest}, {@code /api/inc/unplaced}: the
  * parameters checked, then one SQL function called, its JSON passed through.
  */
 final class ApiHandler {
@@ -24,11 +24,12 @@ final class ApiHandler {
             case "/api/inc/dashboard" -> this::dashboard;
             case "/api/inc/map" -> this::map;
             case "/api/inc/nearest" -> this::nearest;
+            case "/api/inc/unplaced" -> this::unplaced;
             default -> null;
         };
         if (endpoint == null) {
             return Response.error(404, "not_found",
-                    "no such endpoint; there are /api/inc/dashboard, /api/inc/map and /api/inc/nearest");
+                    "no such endpoint; there are /api/inc/dashboard, /api/inc/map, /api/inc/nearest and /api/inc/unplaced");
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return Response.error(405, "method_not_allowed", "the API is read with GET").with("Allow", "GET, HEAD");
@@ -49,6 +50,11 @@ final class ApiHandler {
     private String map(String rawQuery) throws BadParameter, SQLException {
         QueryParameters.parse(rawQuery, List.of());
         return api.map();
+    }
+
+    private String unplaced(String rawQuery) throws BadParameter, SQLException {
+        QueryParameters p = QueryParameters.parse(rawQuery, List.of("cluster", "status"));
+        return api.unplaced(p.text("cluster"), p.oneOf("status", OPEN_STATUSES));
     }
 
     private String nearest(String rawQuery) throws BadParameter, SQLException {

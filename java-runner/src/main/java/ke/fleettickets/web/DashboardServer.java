@@ -84,7 +84,7 @@ public final class DashboardServer {
             ReadApi api = new ReadApi(pool.dataSource(), pinnedNow);
             Router router = new Router(new ApiHandler(api), new HealthCheck(api),
                     settings.tokenRequired() ? new AccessToken(settings.token()) : null,
-                    new Cors(settings.corsOrigin()), listener);
+                    new Cors(settings.corsOrigin()), settings.page(), listener);
             AtomicInteger n = new AtomicInteger();
             ThreadPoolExecutor threads = new ThreadPoolExecutor(tuning.threads(), tuning.threads(), 60, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(QUEUE), r -> {

@@ -64,6 +64,12 @@ final class ReadApi {
         }
     }
 
+    /** {@code reporting.fn_unplaced_tickets}: the open tickets the map cannot draw. */
+    String unplaced(String cluster, String status) throws SQLException {
+        return call("SELECT reporting.fn_unplaced_tickets(p_cluster => ?, p_status => ?, p_now => " + NOW + ")::text",
+                cluster, status);
+    }
+
     /** {@code reporting.fn_health}: the schema version and the freshness of the feed. */
     String health() throws SQLException {
         return call("SELECT reporting.fn_health(p_now => " + NOW + ")::text");

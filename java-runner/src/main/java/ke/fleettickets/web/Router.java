@@ -16,6 +16,9 @@ import com.sun.net.httpserver.HttpHandler;
  * becomes a JSON answer that says nothing of its cause, and one line in the log.
  */
 final class Router implements HttpHandler {
+    /** What the map page reads first: tiles, refresh, staleness ({@link PageSettings}). */
+    static final String PAGE_CONFIG = "/config.json";
+
     private final ApiHandler api;
     private final HealthCheck health;
     private final LoginPage login;
@@ -23,10 +26,12 @@ final class Router implements HttpHandler {
     private final Cors cors;
     private final StaticFiles webjars;
     private final StaticFiles pages;
+    private final String pageConfig;
     private final DashboardServer.Listener listener;
     private volatile boolean stopping;
 
-    Router(ApiHandler api, HealthCheck health, AccessToken token, Cors cors, DashboardServer.Listener listener) {
+    Router(ApiHandler api, HealthCheck health, AccessToken token, Cors cors, PageSettings page,
+            DashboardServer.Listener listener) {
         this.api = api;
         this.health = health;
         this.login = new LoginPage(token);
@@ -36,6 +41,7 @@ final class Router implements HttpHandler {
         this.webjars = new StaticFiles("/webjars/", "META-INF/resources/webjars", "public, max-age=31536000, immutable");
         // the page changes with each release: revalidate (cheap, with the ETag)
         this.pages = new StaticFiles("/", "web", "no-cache");
+        this.pageConfig = page.json();
         this.listener = listener;
     }
 
@@ -110,6 +116,10 @@ final class Router implements HttpHandler {
         }
         if (isApi) {
             return api.handle(method, path, exchange.getRequestURI().getRawQuery());
+        }
+        if (path.equals(PAGE_CONFIG)) {
+            return method.equals("GET") || method.equals("HEAD") ? Response.data(pageConfig)
+                    : Response.error(405, "method_not_allowed", "read it with GET").with("Allow", "GET, HEAD");
         }
         if (webjars.serves(path)) {
             return webjars.handle(method, path);

@@ -12,8 +12,14 @@ import ke.fleettickets.DatabaseUrl;
  * @param token DASHBOARD_TOKEN, or null when the API is open
  * @param corsOrigin the one other origin whose pages may call the API
  *        ({@code https://host[:port]}), or null for none
+ * @param page what the map page is told (tiles, refresh, staleness)
  */
-public record ServerSettings(String bind, int port, DatabaseUrl database, String token, String corsOrigin) {
+public record ServerSettings(String bind, int port, DatabaseUrl database, String token, String corsOrigin,
+        PageSettings page) {
+
+    public ServerSettings(String bind, int port, DatabaseUrl database, String token, String corsOrigin) {
+        this(bind, port, database, token, corsOrigin, PageSettings.DEFAULT);
+    }
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;

@@ -593,6 +593,44 @@ class DashboardServerTest {
                 .header("Access-Control-Request-Headers", "authorization").build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ''                               | ''
+            ?cluster=krn                     | p_cluster => 'krn',
+            ?status=pending&cluster=         | p_status => 'pending',
+            """)
+    void theUnplacedTicketsAreTheSqlFunctionsJsonAsItIs(String query, String sqlArgs) throws Exception {
+        HttpResponse<byte[]> r = get("/api/inc/unplaced" + query);
+        assertEquals(200, r.statusCode(), text(r));
+        assertEquals(db.one("SELECT reporting.fn_unplaced_tickets(" + sqlArgs + " p_now => " + SQL_NOW + ")::text"),
+                text(r));
+        HttpResponse<byte[]> bad = get("/api/inc/unplaced?status=resolved");
+        assertEquals(400, bad.statusCode(), text(bad));
+        assertEquals("status", json(bad, "{parameter}"));
+    }
+
+    @Test
+    void thePageIsToldItsTilesRefreshAndStalenessAtConfigJson() throws Exception {
+        HttpResponse<byte[]> plain = get("/config.json");
+        assertEquals(200, plain.statusCode());
+        assertEquals("application/json; charset=utf-8", header(plain, "Content-Type"));
+        assertEquals("{\"tile_url\":null,\"tile_attribution\":null,\"refresh_seconds\":180,\"stale_after_minutes\":4320}",
+                text(plain));
+
+        PageSettings page = new PageSettings("https://tiles.example/{z}/{x}/{y}.png", "© \"Tiles\" <b>", 60, 90);
+        DashboardServer s = start(new ServerSettings("127.0.0.1", 0, DatabaseUrl.parse(db.url()), null, null, page),
+                () -> NOW);
+        try {
+            HttpResponse<byte[]> told = get(s, "/config.json");
+            assertEquals("https://tiles.example/{z}/{x}/{y}.png", json(told, "{tile_url}"));
+            assertEquals("© \"Tiles\" <b>", json(told, "{tile_attribution}"), "escaped as JSON, read back as given");
+            assertEquals("60", json(told, "{refresh_seconds}"));
+            assertEquals("90", json(told, "{stale_after_minutes}"));
+        } finally {
+            s.stop();
+        }
+    }
+
     // Static files -------------------------------------------------------------------------------
 
     @Test
@@ -611,6 +649,9 @@ class DashboardServerTest {
         assertEquals("public, max-age=31536000, immutable", header(leaflet, "Cache-Control"));
         assertEquals("text/css; charset=utf-8", header(get("/webjars/leaflet/1.9.4/dist/leaflet.css"), "Content-Type"));
         assertEquals(200, get("/webjars/leaflet-markercluster/1.4.1/leaflet.markercluster.js").statusCode());
+        assertEquals("text/javascript; charset=utf-8", header(get("/app.js"), "Content-Type"));
+        assertEquals("text/css; charset=utf-8", header(get("/app.css"), "Content-Type"));
+        assertEquals("application/geo+json", header(get("/kenya.geojson"), "Content-Type"));
         assertEquals("image/png", header(get("/webjars/leaflet/1.9.4/dist/images/marker-icon.png"), "Content-Type"));
 
         HttpResponse<byte[]> any = get("/fixture/hello.txt");
