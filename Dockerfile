@@ -1,6 +1,7 @@
-# The runner image for the Coolify scheduled task. Build: docker build -t fleettickets .
-# Cron (EAT):  */20 6-20 * * *   fleettickets --from-bucket --apply --quiet
-# The map server, a service of the same image:  fleettickets serve   (port 8080, or $PORT)
+# The fleettickets image. Build: docker build -t fleettickets .
+# Its main process is the live map (fleettickets serve, port 8080 or $PORT); Coolify's
+# scheduled task runs the drain inside the running container:
+#   */20 6-20 * * *  (EAT)   fleettickets --from-bucket --apply --quiet
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY java-runner/pom.xml java-runner/pom.xml
@@ -17,8 +18,12 @@ COPY --from=build /src/java-runner/target/fleettickets.jar /app/fleettickets.jar
 # do starts in about a second (warm-up touches no database or bucket).
 RUN java -XX:ArchiveClassesAtExit=/app/fleettickets.jsa -jar /app/fleettickets.jar warm-up \
     && test -s /app/fleettickets.jsa
+# `fleettickets ...` for the scheduled task and a shell in the container: the same JVM flags.
 # Small heap and a quick JIT: the runner streams files and keeps no rows in memory.
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/fleettickets.jsa", "-XX:TieredStopAtLevel=1", \
-            "-XX:+UseSerialGC", "-Xmx256m", "-jar", "/app/fleettickets.jar"]
+RUN printf '%s\n' '#!/bin/sh' \
+      'exec java -XX:SharedArchiveFile=/app/fleettickets.jsa -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m -jar /app/fleettickets.jar "$@"' \
+      > /usr/local/bin/fleettickets \
+    && chmod 755 /usr/local/bin/fleettickets
+ENTRYPOINT ["/usr/local/bin/fleettickets"]
 EXPOSE 8080
-CMD ["--help"]
+CMD ["serve"]
