@@ -10,7 +10,9 @@ RETURNS TABLE (
   feature       jsonb)
 LANGUAGE sql STABLE PARALLEL SAFE
 -- The popup of a closed ticket, written once; inlined like tickets.open_features.
-BEGIN ATOMIC
+-- A quoted body, not BEGIN ATOMIC: Flyway closes a BEGIN ATOMIC block at its first END,
+-- and a CASE has one.
+AS $$
   SELECT i.ticket_id, i.cluster, i.assigned_team, i.closed_at, i.mttr, i.sla_status, i.geom IS NOT NULL,
          CASE WHEN i.geom IS NOT NULL THEN reporting.point_feature(i.ticket_id, i.geom, jsonb_build_object(
            'ticket_id', i.ticket_id,
@@ -29,7 +31,7 @@ BEGIN ATOMIC
     FROM tickets.inc AS i
    WHERE i.normalized_status IN ('resolved', 'closed')
      AND i.closed_at >= p_from AND i.closed_at < p_to;
-END;
+$$;
 
 COMMENT ON FUNCTION tickets.closed_features(timestamptz, timestamptz) IS
   'The closed tickets (resolved, closed) whose closed_at falls in [p_from, p_to), each with its GeoJSON Feature (NULL

@@ -20,7 +20,9 @@ RETURNS TABLE (
 LANGUAGE sql STABLE PARALLEL SAFE
 -- The one home of the open-SLA rule. Plain SQL without SET clauses, so that the planner
 -- inlines it and pushes a caller's filters (cluster, status) into the index scan.
-BEGIN ATOMIC
+-- A quoted body, not BEGIN ATOMIC: Flyway closes a BEGIN ATOMIC block at its first END,
+-- and a CASE has one.
+AS $$
   SELECT i.ticket_id, i.normalized_status, i.raw_status, i.cluster, i.region, i.location_name,
          i.assigned_team, i.owner, i.created_at_service, i.first_seen_at,
          a.age_from, a.age_minutes, t.target_minutes,
@@ -43,7 +45,7 @@ BEGIN ATOMIC
                 floor(extract(epoch FROM p_now - coalesce(i.created_at_service, i.first_seen_at)) / 60)::integer
                   AS age_minutes) AS a
    WHERE i.normalized_status IN ('open', 'in_progress', 'pending');
-END;
+$$;
 
 COMMENT ON FUNCTION tickets.inc_age_and_sla(timestamptz) IS
   'The open tickets (open, in_progress, pending) at p_now with their derived SLA: age in minutes from created_at_service,

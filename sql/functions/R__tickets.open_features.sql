@@ -13,7 +13,9 @@ LANGUAGE sql STABLE PARALLEL SAFE
 -- The popup of an open ticket, written once for every layer that shows open tickets.
 -- Inlined by the planner (plain SQL, no SET): a caller's filters reach the index scan, and
 -- the feature is built only for the rows whose feature is used.
-BEGIN ATOMIC
+-- A quoted body, not BEGIN ATOMIC: Flyway closes a BEGIN ATOMIC block at its first END,
+-- and a CASE has one.
+AS $$
   SELECT s.ticket_id, s.normalized_status, s.cluster, s.assigned_team, s.sla_state, s.age_minutes,
          s.minutes_to_breach, s.geom IS NOT NULL,
          CASE WHEN s.geom IS NOT NULL THEN reporting.point_feature(s.ticket_id, s.geom, jsonb_build_object(
@@ -34,7 +36,7 @@ BEGIN ATOMIC
            'minutes_to_breach', s.minutes_to_breach,
            'geo_source', s.geo_source)) END
     FROM tickets.inc_age_and_sla(p_now) AS s;
-END;
+$$;
 
 COMMENT ON FUNCTION tickets.open_features(timestamptz) IS
   'The open tickets at p_now, each with its GeoJSON Feature (NULL when not placed) and what the read API filters and
