@@ -9,26 +9,30 @@ RETURNS TABLE (
   placed        boolean,
   feature       jsonb)
 LANGUAGE sql STABLE PARALLEL SAFE
--- The popup of a closed ticket, written once; inlined like tickets.open_features.
+-- The popup of a closed ticket, written once; inlined and built like tickets.open_features.
+-- A quoted body, not BEGIN ATOMIC: Flyway closes a BEGIN ATOMIC block at its first END,
+-- and a CASE has one.
 AS $$
   SELECT i.ticket_id, i.cluster, i.assigned_team, i.closed_at, i.mttr, i.sla_status, i.geom IS NOT NULL,
-         CASE WHEN i.geom IS NOT NULL THEN reporting.point_feature(i.ticket_id, i.geom, jsonb_build_object(
-           'ticket_id', i.ticket_id,
-           'status', i.normalized_status,
-           'raw_status', i.raw_status,
-           'cluster', i.cluster,
-           'region', i.region,
-           'location_name', i.location_name,
-           'assigned_team', i.assigned_team,
-           'owner', i.owner,
-           'created_at', i.created_at_service,
-           'closed_at', i.closed_at,
-           'mttr_min', i.mttr,
-           'sla_status', i.sla_status,
-           'geo_source', i.geo_source)) END
+         CASE WHEN i.geom IS NOT NULL THEN jsonb_build_object(
+           'type', 'Feature', 'id', i.ticket_id, 'geometry', reporting.geojson_point(i.geom), 'properties', p) END
     FROM tickets.inc AS i
+   CROSS JOIN LATERAL (
+         SELECT i.ticket_id,
+                i.normalized_status AS status,
+                i.raw_status,
+                i.cluster,
+                i.region,
+                i.location_name,
+                i.assigned_team,
+                i.owner,
+                i.created_at_service AS created_at,
+                i.closed_at,
+                i.mttr AS mttr_min,
+                i.sla_status,
+                i.geo_source) AS p
    WHERE i.normalized_status IN ('resolved', 'closed')
-     AND i.closed_at >= p_from AND i.closed_at < p_to
+     AND i.closed_at >= p_from AND i.closed_at < p_to;
 $$;
 
 COMMENT ON FUNCTION tickets.closed_features(timestamptz, timestamptz) IS

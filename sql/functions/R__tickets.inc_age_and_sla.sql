@@ -3,6 +3,8 @@ RETURNS SETOF tickets.open_ticket_sla
 LANGUAGE sql STABLE PARALLEL SAFE
 -- The one home of the open-SLA rule. Plain SQL without SET clauses, so that the planner
 -- inlines it and pushes a caller's filters (cluster, status) into the index scan.
+-- A quoted body, not BEGIN ATOMIC: Flyway closes a BEGIN ATOMIC block at its first END,
+-- and a CASE has one.
 AS $$
   SELECT i.ticket_id, i.normalized_status, i.raw_status, i.cluster, i.region, i.location_name,
          i.assigned_team, i.owner, i.created_at_service, i.first_seen_at,
@@ -25,7 +27,7 @@ AS $$
                      WHEN i.first_seen_at IS NOT NULL THEN 'first_seen_at' END AS age_from,
                 floor(extract(epoch FROM p_now - coalesce(i.created_at_service, i.first_seen_at)) / 60)::integer
                   AS age_minutes) AS a
-   WHERE i.normalized_status IN ('open', 'in_progress', 'pending')
+   WHERE i.normalized_status IN ('open', 'in_progress', 'pending');
 $$;
 
 COMMENT ON FUNCTION tickets.inc_age_and_sla(timestamptz) IS
