@@ -202,6 +202,7 @@ INSERT INTO tickets.error_code (code, meaning, raised_by, rejects_file, exit_cod
   ('FT202', 'unknown open status', 'reporting.fn_inc_dashboard, reporting.fn_unplaced_tickets', false, 4),
   ('FT203', 'a range that ends before it starts, or a window and a range at once', 'reporting.fn_inc_dashboard', false, 4),
   ('FT204', 'a time that does not parse, or no time at all (p_now NULL)', 'tickets.eat_moment, reporting.fn_inc_dashboard, tickets.capture_history, reporting.fn_unplaced_tickets', false, 4),
+  ('FT206', 'a window too large for one payload', 'reporting.fn_inc_dashboard', false, 4),
   ('FT205', 'a position off the map, or a limit or distance out of range', 'reporting.fn_nearest_open_tickets', false, 4);
 
 -- Readers: execute the reporting functions and select the views they rely on; nothing else.
