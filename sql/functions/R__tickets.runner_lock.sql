@@ -10,6 +10,19 @@ $$;
 COMMENT ON FUNCTION tickets.try_runner_lock() IS
   'Takes the one-writer lock of fleettickets runs for this session; false when another session holds it.';
 
+CREATE OR REPLACE FUNCTION tickets.release_runner_lock()
+RETURNS boolean
+LANGUAGE sql
+SET search_path = ''
+AS $$
+  -- Released before the connection closes: a session's locks outlive the client until its
+  -- server process has exited, and the next run may already be asking.
+  SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtext('fleettickets'), 1);
+$$;
+
+COMMENT ON FUNCTION tickets.release_runner_lock() IS
+  'Releases the one-writer lock of fleettickets runs held by this session; false when it did not hold it.';
+
 CREATE OR REPLACE FUNCTION tickets.runner_lock_holder()
 RETURNS TABLE (pid integer, application_name text, client_addr inet, backend_start timestamptz)
 LANGUAGE sql STABLE

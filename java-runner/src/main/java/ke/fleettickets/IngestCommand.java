@@ -159,8 +159,7 @@ final class IngestCommand implements Callable<Integer> {
         CompletableFuture<Bucket> bucketClient = fromBucket
                 ? CompletableFuture.supplyAsync(() -> new Bucket(bucketSettings)) : null;
         LedgerMode mode = LedgerMode.of(fromBucket, reseed, apply);
-        try (Connection connection = Database.connect(url, timeouts)) {
-            lock(connection, url);
+        try (Connection connection = Database.connect(url, timeouts); RunnerLock held = lock(connection, url)) {
             if (fromBucket) {
                 try (Bucket bucket = bucketClient.join()) {
                     new BucketDrain(connection, bucket, mode, report).run(reseed);
@@ -267,7 +266,7 @@ final class IngestCommand implements Callable<Integer> {
     }
 
     /** One writer: a second run exits at once rather than queueing behind the first. */
-    private static void lock(Connection connection, DatabaseUrl url) throws SQLException {
+    private static RunnerLock lock(Connection connection, DatabaseUrl url) throws SQLException {
         TicketsSql sql = new TicketsSql(connection);
         boolean locked;
         try {
@@ -286,6 +285,21 @@ final class IngestCommand implements Callable<Integer> {
                     + (holder == null ? "" : ": " + holder) + "; this run did nothing");
         }
         connection.commit();  // the lock is the session's, not the transaction's
+        return new RunnerLock(sql, connection);
+    }
+
+    /** The runner lock, released when the run ends (before its connection closes). */
+    private record RunnerLock(TicketsSql sql, Connection connection) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                connection.rollback();  // a run that failed may have left its transaction aborted
+                sql.releaseRunnerLock();
+                connection.commit();
+            } catch (SQLException e) {
+                // a lost connection: the server releases the lock when the session ends
+            }
+        }
     }
 
     private ParameterException usage(String message) {

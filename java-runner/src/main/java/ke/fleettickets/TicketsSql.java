@@ -175,6 +175,13 @@ final class TicketsSql {
         }
     }
 
+    /** Lets the next run in at once, rather than when this session's server process has exited. */
+    void releaseRunnerLock() throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT tickets.release_runner_lock()")) {
+            single(st);
+        }
+    }
+
     /** Who holds the runner lock, in words, or null when nobody does any more. */
     String runnerLockHolder() throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(

@@ -102,6 +102,18 @@ class IngestCommandTest {
         assertEquals("0", db.one("SELECT count(*) FROM tickets.history_day"));
     }
 
+    @Test
+    void aRunReleasesTheLockAsItEndsSoTheNextOneNeverFindsItHeld() throws Exception {
+        // the lock of a closed session lives until its server process has exited: a run that
+        // left it to the disconnect sometimes locked out the run right after it
+        for (int i = 0; i < 8; i++) {
+            CliRun r = run("--capture-history", "--apply", "--quiet");
+            assertEquals(ExitCode.OK, r.exit(), "run " + i + ": " + r.err());
+        }
+        assertEquals("0", db.one("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                + " AND classid = hashtext('fleettickets')::oid AND objid = 1"));
+    }
+
     // --- history ---
 
     private static final String DAY = "\\d{4}-\\d\\d-\\d\\d \\(EAT\\)";
