@@ -17,8 +17,9 @@ test: deps ## run all tests (Java and pgTAP via JUnit, then pg_prove) on a throw
 demo: deps build ## run the demo (scripts/demo)
 	scripts/demo
 
-bench: deps build ## run the benchmarks (scripts/bench)
+bench: deps build ## run the benchmarks (scripts/bench; scripts/bench-map: the map's first render in headless Chromium)
 	scripts/bench
+	scripts/bench-map
 
 clean: ## remove build output
 	rm -rf java-runner/target
