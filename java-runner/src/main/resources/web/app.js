@@ -436,20 +436,25 @@
     return loading;
   }
 
+  let unplacedAsked = 0;
   async function loadUnplaced() {
+    // only the answer to the latest question is drawn: a slow one for old filters is dropped
+    const asked = ++unplacedAsked;
     try {
       const q = new URLSearchParams();
       if (state.cluster) q.set('cluster', state.cluster);
       if (state.status) q.set('status', state.status);
       const { json } = await getJson(`/api/inc/unplaced?${q.toString()}`);
-      drawUnplaced(json);
+      if (asked === unplacedAsked) drawUnplaced(json);
     } catch (e) {
-      $('unplaced').innerHTML = `<li>Could not load: ${esc(e.message)}</li>`;
+      if (asked === unplacedAsked) $('unplaced').innerHTML = `<li>Could not load: ${esc(e.message)}</li>`;
     }
   }
 
   // ---- dispatch --------------------------------------------------------------------------
+  let nearestAsked = 0;
   async function nearest(latlng) {
+    const asked = ++nearestAsked;  // two quick clicks: the list is the last one's
     techLayer.clearLayers();
     L.marker(latlng, { icon: L.divIcon({ className: 'tech', iconSize: [16, 16] }), title: 'Technician', keyboard: false })
       .addTo(techLayer);
@@ -458,13 +463,14 @@
     try {
       const q = new URLSearchParams({ lon: latlng.lng.toFixed(6), lat: latlng.lat.toFixed(6), limit: '10', max_km: '25' });
       const { json } = await getJson(`/api/inc/nearest?${q.toString()}`);
+      if (asked !== nearestAsked) return;
       list.innerHTML = json.features.map((f) =>
         `<li><button type="button" data-ticket="${esc(f.id)}">${esc(f.id)}</button> ${esc(f.properties.distance_km)} km · `
         + `<span class="state-${esc(f.properties.sla_state)}">${esc(f.properties.sla_state || 'unknown')}</span> · `
         + `${esc(f.properties.location_name || f.properties.cluster || '')}</li>`).join('')
         || '<li>No open ticket within 25 km.</li>';
     } catch (e) {
-      list.innerHTML = `<li>Could not search: ${esc(e.message)}</li>`;
+      if (asked === nearestAsked) list.innerHTML = `<li>Could not search: ${esc(e.message)}</li>`;
     }
   }
 
