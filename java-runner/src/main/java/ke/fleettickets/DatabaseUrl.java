@@ -1,10 +1,5 @@
 package ke.fleettickets;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -161,35 +156,11 @@ public final class DatabaseUrl {
     }
 
     private static String percentDecode(String text, String what) {
-        if (text.indexOf('%') < 0) {
-            return text;
+        String decoded = PercentEncoded.pathSegment(text);
+        if (decoded == null) {
+            throw malformed("the " + what + " is not properly percent-encoded UTF-8");
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) != '%') {
-                int next = text.indexOf('%', i);
-                int end = next < 0 ? text.length() : next;
-                bytes.writeBytes(text.substring(i, end).getBytes(StandardCharsets.UTF_8));
-                i = end - 1;
-                continue;
-            }
-            int hi = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
-            int lo = hi >= 0 ? Character.digit(text.charAt(i + 2), 16) : -1;
-            if (lo < 0) {
-                throw malformed("bad percent-encoding in the " + what);
-            }
-            bytes.write(hi * 16 + lo);
-            i += 2;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw malformed("the " + what + " is not UTF-8 once percent-decoded");
-        }
+        return decoded;
     }
 
     private static Malformed malformed(String what) {

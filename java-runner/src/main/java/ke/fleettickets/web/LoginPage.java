@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 import com.sun.net.httpserver.HttpExchange;
 
+import ke.fleettickets.PercentEncoded;
+
 /**
  * {@code GET /login}: a form asking for DASHBOARD_TOKEN; {@code POST /login}: the right
  * token sets the session cookie and goes to the map. Without a token configured there is

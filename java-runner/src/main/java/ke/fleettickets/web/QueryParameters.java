@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import ke.fleettickets.PercentEncoded;
+
 /**
  * The query string of one API request, checked against what the endpoint takes: known names
  * only, each at most once, bounded lengths, no control characters. An empty value is the

@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.jar.JarEntry;
 
+import ke.fleettickets.PercentEncoded;
+
 /**
  * Files from one folder of the classpath under one URL prefix: {@code /} from {@code web/}
  * (the map page; {@code index.html} for a path ending in {@code /}), {@code /webjars/} from

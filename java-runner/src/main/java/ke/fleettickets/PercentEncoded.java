@@ -1,4 +1,4 @@
-package ke.fleettickets.web;
+package ke.fleettickets;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -8,19 +8,20 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Percent-decoding, strict: a bad escape or bytes that are not UTF-8 make it fail rather
- * than turn into something else (a replacement character, a guess).
+ * than turn into something else (a replacement character, a guess). For the parts of a
+ * database URL and for the map server's paths, queries and forms.
  */
-final class PercentEncoded {
+public final class PercentEncoded {
     private PercentEncoded() {
     }
 
     /** A path segment ({@code +} is a plus); null when malformed. */
-    static String pathSegment(String text) {
+    public static String pathSegment(String text) {
         return decode(text, false);
     }
 
     /** A name or value of a query string or form ({@code +} is a space); null when malformed. */
-    static String formField(String text) {
+    public static String formField(String text) {
         return decode(text, true);
     }
 
