@@ -12,21 +12,12 @@ SET TimeZone = 'Africa/Nairobi'  -- times in the payload read as EAT: 2026-06-25
 AS $$
 DECLARE
   v_cluster text := nullif(upper(btrim(p_cluster)), '');
-  v_status  text := nullif(lower(btrim(p_status)), '');
+  v_status  text := tickets.open_status_filter(p_status);
   v_window  text := nullif(lower(btrim(p_window)), '');
   v_from    timestamptz;
   v_to      timestamptz;
 BEGIN
-  IF p_now IS NULL THEN
-    RAISE EXCEPTION 'p_now is NULL'
-      USING ERRCODE = 'FT204', DETAIL = 'Ages, SLA states and windows are measured from p_now.',
-            HINT = 'Leave p_now out for now(), or give a time.';
-  END IF;
-  IF v_status IS NOT NULL AND v_status NOT IN ('open', 'in_progress', 'pending') THEN
-    RAISE EXCEPTION 'unknown status %', p_status
-      USING ERRCODE = 'FT202', DETAIL = 'p_status filters the open tickets, so it is one of the open statuses.',
-            HINT = 'Use open, in_progress or pending, or NULL for all of them.';
-  END IF;
+  PERFORM tickets.moment_given(p_now);
   IF p_from IS NOT NULL OR p_to IS NOT NULL THEN
     IF v_window IS NOT NULL THEN
       RAISE EXCEPTION 'both a window (%) and a range are given', p_window

@@ -11,18 +11,9 @@ AS $$
 -- counts them). Same filters and the same properties as the open layer.
 DECLARE
   v_cluster text := nullif(upper(btrim(p_cluster)), '');
-  v_status  text := nullif(lower(btrim(p_status)), '');
+  v_status  text := tickets.open_status_filter(p_status);
 BEGIN
-  IF p_now IS NULL THEN
-    RAISE EXCEPTION 'p_now is NULL'
-      USING ERRCODE = 'FT204', DETAIL = 'Ages and SLA states are measured from p_now.',
-            HINT = 'Leave p_now out for now(), or give a time.';
-  END IF;
-  IF v_status IS NOT NULL AND v_status NOT IN ('open', 'in_progress', 'pending') THEN
-    RAISE EXCEPTION 'unknown status %', p_status
-      USING ERRCODE = 'FT202', DETAIL = 'p_status filters the open tickets, so it is one of the open statuses.',
-            HINT = 'Use open, in_progress or pending, or NULL for all of them.';
-  END IF;
+  PERFORM tickets.moment_given(p_now);
   RETURN (
     SELECT coalesce(jsonb_agg(jsonb_build_object(
              'ticket_id', s.ticket_id, 'status', s.normalized_status, 'raw_status', s.raw_status,

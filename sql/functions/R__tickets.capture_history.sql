@@ -16,11 +16,7 @@ DECLARE
   v_day_start timestamptz;
   v_day_end   timestamptz;
 BEGIN
-  IF p_now IS NULL THEN
-    RAISE EXCEPTION 'p_now is NULL'
-      USING ERRCODE = 'FT204', DETAIL = 'A capture observes the tickets at a moment: closures are stamped with it, the day is its EAT day.',
-            HINT = 'Leave p_now out for now(), or give a time.';
-  END IF;
+  PERFORM tickets.moment_given(p_now);
 
   -- One capture at a time; ingests go on (they write tickets.inc, which this only reads).
   BEGIN

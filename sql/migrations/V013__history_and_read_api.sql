@@ -199,9 +199,9 @@ INSERT INTO tickets.error_code (code, meaning, raised_by, rejects_file, exit_cod
   ('FT012', 'the default SLA target cannot be removed', 'tickets.keep_default_sla_policy', false, 4),
   ('FT013', 'history is append-only', 'tickets.refuse_history_rewrite', false, 4),
   ('FT201', 'unknown window', 'reporting.fn_inc_dashboard', false, 4),
-  ('FT202', 'unknown open status', 'reporting.fn_inc_dashboard, reporting.fn_unplaced_tickets', false, 4),
+  ('FT202', 'unknown open status', 'tickets.open_status_filter', false, 4),
   ('FT203', 'a range that ends before it starts, or a window and a range at once', 'reporting.fn_inc_dashboard', false, 4),
-  ('FT204', 'a time that does not parse, or no time at all (p_now NULL)', 'tickets.eat_moment, reporting.fn_inc_dashboard, tickets.capture_history, reporting.fn_unplaced_tickets', false, 4),
+  ('FT204', 'a time that does not parse, or no time at all (p_now NULL)', 'tickets.eat_moment, tickets.moment_given', false, 4),
   ('FT206', 'a window too large for one payload', 'reporting.fn_inc_dashboard', false, 4),
   ('FT205', 'a position off the map, or a limit or distance out of range', 'reporting.fn_nearest_open_tickets', false, 4);
 

@@ -15,8 +15,8 @@ SELECT is_empty($$ SELECT code || ' in ' || function FROM raised WHERE code NOT 
 SELECT is_empty($$ SELECT code FROM tickets.error_code WHERE code NOT IN (SELECT code FROM raised) $$,
                 'every code in tickets.error_code is raised by some function (none is dead)');
 SELECT is_empty($$ SELECT code FROM raised GROUP BY code HAVING count(*) > 1
-                      AND code NOT IN ('FT103', 'FT501', 'FT011', 'FT202', 'FT204') $$,
-                'each code has one home (FT103: the header parser and create_staging; FT011: both geocoder write-backs; FT202: the open-status filter of two read functions; FT204: a time read from text, and a NULL p_now)');
+                      AND code NOT IN ('FT103', 'FT501', 'FT011', 'FT204') $$,
+                'each code has one home (FT103: the header parser and create_staging; FT011: both geocoder write-backs; FT204: a time read from text, and a NULL p_now)');
 SELECT is(ARRAY(SELECT tickets.rejects_file(s) FROM unnest(ARRAY['FT101', 'FT102', 'FT103', 'FT104', '22P04', '22021', '22003',
                                                                 '54000', '23514']) AS s),
           array_fill(true, ARRAY[9]), 'header errors, bad CSV, bad UTF-8, overflows, limits and CHECK violations reject the file');
