@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ke.fleettickets.testing.CliRun;
+import ke.fleettickets.testing.CsvText;
 import ke.fleettickets.testing.TestDatabase;
 import ke.fleettickets.testing.TestS3;
 
@@ -215,7 +216,7 @@ class CronDrainDashboardTest {
      * and, on a tie, the later line.
      */
     private static void read(Path file, Map<String, Ticket> tickets) throws IOException {
-        List<List<String>> records = parse(Files.readString(file, StandardCharsets.UTF_8));
+        List<List<String>> records = CsvText.parse(Files.readString(file, StandardCharsets.UTF_8)).records();
         List<String> header = records.get(0).stream()
                 .map(h -> h.replace("\uFEFF", "").strip().toLowerCase(Locale.ROOT)).toList();
         int id = header.indexOf("ticket_id");
@@ -252,46 +253,5 @@ class CronDrainDashboardTest {
 
     private static String blankToNull(String s) {
         return s.isEmpty() ? null : s;
-    }
-
-    /** RFC 4180: quotes, doubled quotes, line breaks inside quotes, LF or CRLF line ends. */
-    private static List<List<String>> parse(String text) {
-        List<List<String>> records = new ArrayList<>();
-        List<String> record = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                record.add(field.toString());
-                field.setLength(0);
-            } else if (c == '\n' || c == '\r') {
-                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                record.add(field.toString());
-                field.setLength(0);
-                records.add(record);
-                record = new ArrayList<>();
-            } else {
-                field.append(c);
-            }
-        }
-        if (!record.isEmpty() || field.length() > 0) {
-            record.add(field.toString());
-            records.add(record);
-        }
-        return records;
     }
 }

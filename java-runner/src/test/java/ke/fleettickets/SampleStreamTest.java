@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+
+import ke.fleettickets.testing.CsvText;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -217,43 +218,11 @@ class SampleStreamTest {
         return files.stream().map(f -> f.getFileName().toString()).toList();
     }
 
-    /** RFC 4180, independent of the code under test: quotes, doubled quotes, CRLF or LF. */
+    /** The file's records; it must end outside quotes and with a line ending. */
     private static List<List<String>> parse(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        List<List<String>> records = new ArrayList<>();
-        List<String> record = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                record.add(field.toString());
-                field.setLength(0);
-            } else if (c == '\n' || c == '\r') {
-                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                record.add(field.toString());
-                field.setLength(0);
-                records.add(record);
-                record = new ArrayList<>();
-            } else {
-                field.append(c);
-            }
-        }
-        assertFalse(quoted, file + " ends inside a quoted field");
-        assertTrue(record.isEmpty() && field.length() == 0, file + " ends with a line ending");
-        return records;
+        CsvText.Parsed parsed = CsvText.parse(Files.readString(file, StandardCharsets.UTF_8));
+        assertFalse(parsed.endsInsideQuotes(), file + " ends inside a quoted field");
+        assertFalse(parsed.endsWithoutLineEnd(), file + " ends with a line ending");
+        return parsed.records();
     }
 }
