@@ -25,3 +25,18 @@ $$;
 
 COMMENT ON FUNCTION tickets.runner_lock_holder() IS
   'The session holding the one-writer lock of fleettickets runs, if any (pid, application, client, since).';
+
+CREATE OR REPLACE FUNCTION tickets.release_runner_lock()
+RETURNS boolean
+LANGUAGE sql
+SET search_path = ''
+AS $$
+  -- The session's end releases it too, but the server notices a closed connection a moment
+  -- after the client has gone: a run started right after (the cron's geocoding after its
+  -- drain) would find it still held.
+  SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtext('fleettickets'), 1);
+$$;
+
+COMMENT ON FUNCTION tickets.release_runner_lock() IS
+  'Releases the one-writer lock of fleettickets runs held by this session, before it disconnects; false (and a
+warning) when this session does not hold it.';

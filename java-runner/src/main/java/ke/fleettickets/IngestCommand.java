@@ -106,6 +106,7 @@ final class IngestCommand implements Callable<Integer> {
     private String logFormat;
 
     static final int DEFAULT_MAX_REQUESTS = 500;
+    private static final int UNLOCK_TIMEOUT_MS = 5_000;
 
     private final Settings settings;
 
@@ -161,43 +162,47 @@ final class IngestCommand implements Callable<Integer> {
         LedgerMode mode = LedgerMode.of(fromBucket, reseed, apply);
         try (Connection connection = Database.connect(url, timeouts)) {
             lock(connection, url);
-            if (fromBucket) {
-                try (Bucket bucket = bucketClient.join()) {
-                    new BucketDrain(connection, bucket, mode, report).run(reseed);
-                } catch (SQLException e) {
-                    throw new SQLException(e.getMessage() + LockWait.holders(connection, e), e.getSQLState(), e);
-                }
-            } else if (local) {
-                report.expect(inputs.size());
-                FileIngest ingest = new FileIngest(connection, mode);
-                for (InputFile file : inputs) {
-                    FileIngest.Outcome outcome = ingest.ingest(file);
-                    if (outcome instanceof FileIngest.Ingested done) {
-                        report.ingested(file, done.result(), done.millis());
-                    } else if (outcome instanceof FileIngest.Rejected rejected) {
-                        report.rejected(file, rejected.rejection().describe());
+            try {
+                if (fromBucket) {
+                    try (Bucket bucket = bucketClient.join()) {
+                        new BucketDrain(connection, bucket, mode, report).run(reseed);
+                    } catch (SQLException e) {
+                        throw new SQLException(e.getMessage() + LockWait.holders(connection, e), e.getSQLState(), e);
+                    }
+                } else if (local) {
+                    report.expect(inputs.size());
+                    FileIngest ingest = new FileIngest(connection, mode);
+                    for (InputFile file : inputs) {
+                        FileIngest.Outcome outcome = ingest.ingest(file);
+                        if (outcome instanceof FileIngest.Ingested done) {
+                            report.ingested(file, done.result(), done.millis());
+                        } else if (outcome instanceof FileIngest.Rejected rejected) {
+                            report.rejected(file, rejected.rejection().describe());
+                        }
                     }
                 }
-            }
-            boolean ingest = fromBucket || local;
-            // rule 7 of the contract: an applied ingest is followed by a capture, files or none
-            if ((ingest && apply) || captureHistory) {
-                TicketsSql.History history = HistoryCapture.run(connection, apply, url.where(), ingest && apply);
-                report.history(history, !ingest);
-            }
-            if (ingest) {
-                report.finish((System.nanoTime() - started) / 1_000_000);
-            }
-            if (geocode) {
-                try {
-                    geocode(connection, geocoder);
-                } catch (SQLException e) {
-                    // a database migrated before the geocoding SQL existed lacks its views
-                    if (NotMigrated.is(e)) {
-                        throw NotMigrated.failure(url.where(), e);
-                    }
-                    throw e;
+                boolean ingest = fromBucket || local;
+                // rule 7 of the contract: an applied ingest is followed by a capture, files or none
+                if ((ingest && apply) || captureHistory) {
+                    TicketsSql.History history = HistoryCapture.run(connection, apply, url.where(), ingest && apply);
+                    report.history(history, !ingest);
                 }
+                if (ingest) {
+                    report.finish((System.nanoTime() - started) / 1_000_000);
+                }
+                if (geocode) {
+                    try {
+                        geocode(connection, geocoder);
+                    } catch (SQLException e) {
+                        // a database migrated before the geocoding SQL existed lacks its views
+                        if (NotMigrated.is(e)) {
+                            throw NotMigrated.failure(url.where(), e);
+                        }
+                        throw e;
+                    }
+                }
+            } finally {
+                unlock(connection);
             }
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
@@ -286,6 +291,24 @@ final class IngestCommand implements Callable<Integer> {
                     + (holder == null ? "" : ": " + holder) + "; this run did nothing");
         }
         connection.commit();  // the lock is the session's, not the transaction's
+    }
+
+    /**
+     * Gives the lock back before the session ends: the server notices a closed connection
+     * a moment after the client has gone, and a run started right after this one (cron's
+     * geocoding after its drain) would find the lock still held. Best effort: the session's
+     * end releases it anyway.
+     */
+    private static void unlock(Connection connection) {
+        try {
+            // a connection that stopped answering must not hold the run at its end
+            connection.setNetworkTimeout(Runnable::run, UNLOCK_TIMEOUT_MS);
+            connection.rollback();
+            new TicketsSql(connection).releaseRunnerLock();
+            connection.commit();
+        } catch (SQLException e) {
+            // a connection that failed is closing, and its lock with it
+        }
     }
 
     private ParameterException usage(String message) {

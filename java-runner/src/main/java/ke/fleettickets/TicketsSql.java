@@ -175,6 +175,13 @@ final class TicketsSql {
         }
     }
 
+    /** Gives back the runner lock this session holds (a session's end would, a moment later). */
+    void releaseRunnerLock() throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT tickets.release_runner_lock()")) {
+            single(st);
+        }
+    }
+
     /** Who holds the runner lock, in words, or null when nobody does any more. */
     String runnerLockHolder() throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(

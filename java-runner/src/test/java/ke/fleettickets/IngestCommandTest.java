@@ -137,6 +137,18 @@ class IngestCommandTest {
     }
 
     @Test
+    void theRunnerLockIsGivenBackBeforeTheSessionEnds() throws Exception {
+        // the server ends a closed session a moment after the client has gone; a run started
+        // right after another (cron's geocoding after its drain) must not find the lock held
+        for (int i = 0; i < 5; i++) {
+            CliRun r = run("--capture-history", "--apply", "--quiet");
+
+            assertEquals(ExitCode.OK, r.exit(), r.err());
+            assertEquals("0", db.one("SELECT count(*) FROM tickets.runner_lock_holder()"), "run " + i);
+        }
+    }
+
+    @Test
     void anAppliedIngestCapturesHistoryAfterItsFiles() throws Exception {
         Path closing = file("20260625T080000.csv", "ticket_id,normalized_status\nINC1,closed\nINC2,open\n");
         Path reopening = file("20260625T082000.csv", "ticket_id,normalized_status\nINC1,in_progress\n");
