@@ -216,7 +216,8 @@ final class Settings {
      * @param variable the environment variable
      * @param value the value in effect, as it may be printed (secrets as {@code ***}), or a
      *        note in parentheses when there is none
-     * @param source where the value came from: {@code from VARIABLE}, {@code default} or {@code not set}
+     * @param source where the value came from: {@code environment} (the variable itself), {@code default},
+     *        {@code not set}, or {@code from OTHER} (another variable stands in for it)
      */
     record Shown(String variable, String value, String source) {
     }
@@ -291,7 +292,7 @@ final class Settings {
             v = "(invalid)";
         }
         // unset, a value is a default, or a note in parentheses says what its absence means
-        return new Shown(variable, v, isSet(variable) ? "from " + variable : v.startsWith("(") ? "not set" : "default");
+        return new Shown(variable, v, isSet(variable) ? "environment" : v.startsWith("(") ? "not set" : "default");
     }
 
     private static String orNote(String value, String note) {

@@ -58,16 +58,17 @@ class ConfigCommandTest {
         }
         Map<String, String[]> lines = lines(r.out());
         assertEquals("postgres://ingest:***@db.internal:5432/tracksolid?sslmode=require", lines.get("DATABASE_URL")[1]);
-        assertEquals("from DATABASE_URL", lines.get("DATABASE_URL")[0]);
+        assertEquals("environment", lines.get("DATABASE_URL")[0]);
         assertEquals("jdbc:postgresql://db.internal:5432/tracksolid?user=dashboard&password=***",
                 lines.get("DASHBOARD_DATABASE_URL")[1]);
+        assertEquals("environment", lines.get("DASHBOARD_DATABASE_URL")[0]);
         assertEquals("https://***@s3.example.com", lines.get("RUSTFS_ENDPOINT")[1]);
         assertEquals("AKIDEXAMPLE", lines.get("RUSTFS_ACCESS_KEY_ID")[1], "the key id is no secret");
         assertEquals("***", lines.get("RUSTFS_SECRET_ACCESS_KEY")[1]);
         assertEquals("***", lines.get("GEOCODER_API_KEY")[1]);
         assertEquals("https://***@eu1.locationiq.com/v1", lines.get("GEOCODER_BASE_URL")[1]);
         assertEquals("***", lines.get("DASHBOARD_TOKEN")[1]);
-        assertEquals("from FLEETTICKETS_LOCK_TIMEOUT", lines.get("FLEETTICKETS_LOCK_TIMEOUT")[0]);
+        assertEquals("environment", lines.get("FLEETTICKETS_LOCK_TIMEOUT")[0]);
         assertEquals("45s", lines.get("FLEETTICKETS_LOCK_TIMEOUT")[1]);
         assertEquals("default", lines.get("FLEETTICKETS_STATEMENT_TIMEOUT")[0]);
         assertEquals("10min", lines.get("FLEETTICKETS_STATEMENT_TIMEOUT")[1]);
