@@ -1,6 +1,6 @@
 -- Stage 005: what the bucket drain does with each listed key, the archive record, the lock.
 BEGIN;
-SELECT plan(23);
+SELECT plan(25);
 
 CREATE TEMP TABLE listing AS SELECT jsonb_build_array(
   jsonb_build_object('key', 'automations/inc/changes/20260625T100000.csv', 'etag', '"e-new"', 'size', 10),
@@ -82,7 +82,8 @@ SELECT throws_ok($$ SELECT tickets.record_archived('automations/inc/changes/nope
 -- The one-writer lock
 SELECT ok(tickets.try_runner_lock(), 'the first session takes the runner lock');
 SELECT is((SELECT pid FROM tickets.runner_lock_holder()), pg_backend_pid(), 'the lock holder is visible with its pid');
-SELECT pg_advisory_unlock(hashtext('fleettickets'), 1);
+SELECT ok(tickets.release_runner_lock(), 'the session releases the lock before it disconnects');
+SELECT is((SELECT count(*) FROM tickets.runner_lock_holder()), 0::bigint, 'and nobody holds it then');
 
 SELECT * FROM finish();
 ROLLBACK;

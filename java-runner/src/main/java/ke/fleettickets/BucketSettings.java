@@ -18,6 +18,11 @@ record BucketSettings(URI endpoint, String region, String bucket, String accessK
 
     /** The endpoint as it may be printed: user-info in it (user:password@) shows as ***. */
     String maskedEndpoint() {
+        return masked(endpoint);
+    }
+
+    /** An endpoint as it may be printed: user-info in it (user:password@) shows as ***. */
+    static String masked(URI endpoint) {
         String text = endpoint.toString();
         String userInfo = endpoint.getRawUserInfo();
         if (userInfo == null) {

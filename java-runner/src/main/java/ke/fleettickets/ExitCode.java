@@ -12,7 +12,11 @@ package ke.fleettickets;
  *   <li>{@link #INFRASTRUCTURE} 4: the database is unreachable, a file could not be read,
  *       or SQL failed unexpectedly. Files committed before the failure stay committed.</li>
  *   <li>{@link #LOCKED} 5: another run holds the one-writer lock; this one did nothing.</li>
+ *   <li>{@link #STALE} 6 ({@code status} only): the data is staler than {@code --max-lag}, or
+ *       there is none yet.</li>
  * </ul>
+ * {@code status} also uses 3 (the latest file in the ledger was rejected or quarantined) and 4
+ * (the database or the bucket unreachable, or the database lacking migrations of this jar).
  */
 public final class ExitCode {
     public static final int OK = 0;
@@ -20,6 +24,7 @@ public final class ExitCode {
     public static final int REJECTED_INPUT = 3;
     public static final int INFRASTRUCTURE = 4;
     public static final int LOCKED = 5;
+    public static final int STALE = 6;
 
     private ExitCode() {
     }

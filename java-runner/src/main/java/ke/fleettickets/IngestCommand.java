@@ -129,7 +129,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         if (!local && !fromBucket && !geocode && !captureHistory) {
             throw usage("nothing to do: give --from-bucket, --inc-csv FILE..., --capture-history, --geocode-clusters,"
-                    + " --geocode-locations or a command (migrate, generate, serve)");
+                    + " --geocode-locations or a command (migrate, status, config, generate, serve)");
         }
         if (maxRequests != null && maxRequests < 1) {
             throw usage("--max-requests must be at least 1, not " + maxRequests);

@@ -3,27 +3,40 @@ package ke.fleettickets;
 import java.util.Collection;
 import java.util.Map;
 
-/** Just enough JSON for one-line log events and error bodies: strings, numbers, booleans, lists of those. */
+/**
+ * Just enough JSON for one-line log events, error bodies and the status report: strings,
+ * numbers, booleans, lists and maps of those.
+ */
 public final class Json {
     private Json() {
     }
 
     public static String object(Map<String, ?> fields) {
-        StringBuilder b = new StringBuilder("{");
-        fields.forEach((k, v) -> {
-            if (b.length() > 1) {
+        StringBuilder b = new StringBuilder();
+        object(b, fields);
+        return b.toString();
+    }
+
+    private static void object(StringBuilder b, Map<?, ?> fields) {
+        b.append('{');
+        boolean first = true;
+        for (Map.Entry<?, ?> e : fields.entrySet()) {
+            if (!first) {
                 b.append(',');
             }
-            string(b, k);
+            string(b, String.valueOf(e.getKey()));
             b.append(':');
-            value(b, v);
-        });
-        return b.append('}').toString();
+            value(b, e.getValue());
+            first = false;
+        }
+        b.append('}');
     }
 
     private static void value(StringBuilder b, Object v) {
         if (v == null) {
             b.append("null");
+        } else if (v instanceof Map<?, ?> fields) {
+            object(b, fields);
         } else if (v instanceof Number || v instanceof Boolean) {
             b.append(v);
         } else if (v instanceof Collection<?> items) {

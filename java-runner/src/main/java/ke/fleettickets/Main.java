@@ -10,7 +10,7 @@ import java.util.logging.Logger;
 
 import picocli.CommandLine;
 
-/** Entry point: {@code fleettickets [--inc-csv FILE... [--apply]] | migrate | generate | serve}. */
+/** Entry point: {@code fleettickets [--inc-csv FILE... [--apply]] | migrate | generate | serve | status | config}. */
 public final class Main {
     /** Held here: java.util.logging keeps loggers only weakly, and would forget the level. */
     private static final Logger DRIVER_LOG = Logger.getLogger("org.postgresql");
@@ -37,6 +37,8 @@ public final class Main {
                 .addSubcommand(new MigrateCommand(settings))
                 .addSubcommand(new GenerateCommand())
                 .addSubcommand(new ServeCommand(settings))
+                .addSubcommand(new StatusCommand(settings))
+                .addSubcommand(new ConfigCommand(settings))
                 .addSubcommand(new WarmUpCommand())
                 .setOut(stdout)
                 .setErr(stderr)

@@ -17,10 +17,15 @@ final class Shortened {
 
     /** The name, or its first characters and an ellipsis. */
     static String name(String name) {
-        if (name.codePointCount(0, name.length()) <= MAX_CHARS) {
-            return name;
+        return text(name, MAX_CHARS);
+    }
+
+    /** The text, or its first {@code max - 1} characters (code points) and an ellipsis. */
+    static String text(String text, int max) {
+        if (text.codePointCount(0, text.length()) <= max) {
+            return text;
         }
-        return name.substring(0, name.offsetByCodePoints(0, MAX_CHARS - 1)) + "…";
+        return text.substring(0, text.offsetByCodePoints(0, max - 1)) + "…";
     }
 
     /** The first names, each shortened, space-separated, then how many were left out. */

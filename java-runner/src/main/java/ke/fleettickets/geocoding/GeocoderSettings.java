@@ -21,6 +21,11 @@ public record GeocoderSettings(String apiKey, URI baseUrl, double requestsPerSec
 
     /** The base URL as it may be printed: user-info in it (user:password@) shows as ***. */
     public String maskedBaseUrl() {
+        return masked(baseUrl);
+    }
+
+    /** A base URL as it may be printed: user-info in it (user:password@) shows as ***. */
+    public static String masked(URI baseUrl) {
         String text = baseUrl.toString();
         String userInfo = baseUrl.getRawUserInfo();
         if (userInfo == null) {
@@ -37,7 +42,8 @@ public record GeocoderSettings(String apiKey, URI baseUrl, double requestsPerSec
                 : "LocationIQ at " + maskedBaseUrl() + " (" + rate(requestsPerSecond) + ")";
     }
 
-    static String rate(double perSecond) {
+    /** {@code 1 request/s}, {@code 0.5 requests/s}. */
+    public static String rate(double perSecond) {
         String n = perSecond == Math.rint(perSecond) ? String.valueOf((long) perSecond) : String.valueOf(perSecond);
         return n + (perSecond == 1 ? " request/s" : " requests/s");
     }
