@@ -4,7 +4,7 @@ CREATE OR REPLACE FUNCTION tickets.capture_history(
   OUT closures integer,
   OUT reopened integer,
   OUT snapshot_rows integer)
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = ''
 SET work_mem = '256MB'  -- the closed tickets and the closures seen meet in one in-memory hash join
 AS $$
@@ -118,3 +118,6 @@ now that was not closed when last observed, or never observed), forgets reopened
 closure), and upserts the EAT day of p_now into tickets.inc_daily_snapshot. A second call with nothing new changes
 nothing. Returns the day, closures appended, tickets seen reopened, snapshot rows written or removed.
 The runner calls it after every --apply drain (and alone with --capture-history); call it from psql after a manual ingest.';
+
+REVOKE EXECUTE ON FUNCTION tickets.capture_history(timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tickets.capture_history(timestamptz) TO fleettickets_ingest;

@@ -14,3 +14,5 @@ COMMENT ON VIEW tickets.geocode_cluster_candidates IS
   'Cluster codes of tickets.inc with no usable centre (not asked, or answered not_found or error longer ago than the
 retry age), most tickets first, with the query to ask (the place, or the code when the gazetteer does not know it; the
 region; Kenya).';
+
+GRANT SELECT ON tickets.geocode_cluster_candidates TO fleettickets_ingest;

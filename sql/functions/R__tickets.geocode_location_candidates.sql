@@ -34,3 +34,5 @@ COMMENT ON VIEW tickets.geocode_location_candidates IS
   'Location queries to ask: those of actionable open tickets (open, in_progress, pending) never asked, or answered
 not_found or error longer ago than geocoder_settings.retry_after; most tickets first. viewbox
 (minlon,minlat,maxlon,maxlat) bounds the search around the cluster''s centre, when known.';
+
+GRANT SELECT ON tickets.geocode_location_candidates TO fleettickets_ingest;

@@ -4,7 +4,7 @@ CREATE OR REPLACE FUNCTION tickets.ingest_from_staging(
   p_size_bytes bigint DEFAULT NULL,
   p_mode text DEFAULT 'manual')
 RETURNS tickets.file_ledger
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = ''
 SET work_mem = '256MB'  -- the per-file sorts stay in memory for files of 100k+ rows
 AS $$
@@ -280,3 +280,6 @@ version is newer (stale) or identical (unchanged: not rewritten). A source_updat
 trusted. Each row written names the file''s ledger row (tickets.inc.ledger_id). Advances the watermark and drops the
 staging table; closures are observed by the next tickets.capture_history.
 p_mode: manual (default), apply, reseed, or dry_run (the caller rolls the transaction back).';
+
+REVOKE EXECUTE ON FUNCTION tickets.ingest_from_staging(text, text, bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tickets.ingest_from_staging(text, text, bigint, text) TO fleettickets_ingest;

@@ -1,6 +1,6 @@
 CREATE OR REPLACE FUNCTION tickets.place_unkeyed_tickets()
 RETURNS bigint
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = ''
 AS $$
 -- Tickets stored before location_queries existed (or placed by hand) get their key and
@@ -29,3 +29,6 @@ $$;
 COMMENT ON FUNCTION tickets.place_unkeyed_tickets() IS
   'Gives every ticket without a tickets.location_queries key one, and places the unplaced: for tickets stored before
 geom resolution existed. The geocoding runs call it first.';
+
+REVOKE EXECUTE ON FUNCTION tickets.place_unkeyed_tickets() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tickets.place_unkeyed_tickets() TO fleettickets_ingest;

@@ -1,6 +1,6 @@
 CREATE OR REPLACE FUNCTION tickets.record_archived(p_key text, p_etag text, p_archive_key text)
 RETURNS bigint
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
@@ -23,3 +23,6 @@ $$;
 
 COMMENT ON FUNCTION tickets.record_archived(text, text, text) IS
   'Notes on the latest ledger row of a file (key and ETag) that it was moved to p_archive_key. Raises FT006 when there is none.';
+
+REVOKE EXECUTE ON FUNCTION tickets.record_archived(text, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tickets.record_archived(text, text, text) TO fleettickets_ingest;

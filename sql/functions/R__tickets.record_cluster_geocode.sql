@@ -5,7 +5,7 @@ CREATE OR REPLACE FUNCTION tickets.record_cluster_geocode(
   p_provider text,
   p_error text DEFAULT NULL)
 RETURNS text
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = ''
 AS $$
 -- A cluster's centre from the geocoder: the first result with a point. A centre set by
@@ -61,3 +61,6 @@ COMMENT ON FUNCTION tickets.record_cluster_geocode(text, text, jsonb, text, text
 its tickets are placed again; a manual centre is kept; an unknown code takes its place from the answer. not_found and
 error are recorded (asked_at, asked_outcome) and asked again after the retry age. Returns found, not_found, error or
 kept. FT011 without a code or provider.';
+
+REVOKE EXECUTE ON FUNCTION tickets.record_cluster_geocode(text, text, jsonb, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tickets.record_cluster_geocode(text, text, jsonb, text, text) TO fleettickets_ingest;

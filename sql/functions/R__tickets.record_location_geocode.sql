@@ -5,7 +5,7 @@ CREATE OR REPLACE FUNCTION tickets.record_location_geocode(
   p_provider text,
   p_error text DEFAULT NULL)
 RETURNS text
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = ''
 AS $$
 -- Records one geocoder answer for a location query and places again the tickets that
@@ -59,3 +59,6 @@ COMMENT ON FUNCTION tickets.record_location_geocode(text, text, jsonb, text, tex
 p_error) and places its tickets again. Returns the outcome: found (the first result within max_distance_km of the
 cluster''s centre), too_far (results, none near: the tickets keep the cluster''s place), not_found, error. FT011 without
 a query or provider.';
+
+REVOKE EXECUTE ON FUNCTION tickets.record_location_geocode(text, text, jsonb, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tickets.record_location_geocode(text, text, jsonb, text, text) TO fleettickets_ingest;

@@ -4,7 +4,7 @@ CREATE OR REPLACE FUNCTION tickets.record_quarantined_file(
   p_size_bytes bigint DEFAULT NULL,
   p_mode text DEFAULT 'apply')
 RETURNS tickets.file_ledger
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
@@ -29,3 +29,6 @@ $$;
 COMMENT ON FUNCTION tickets.record_quarantined_file(text, text, bigint, text) IS
   'Records a changed file (a key the ledger knows, back with another ETag): a ledger row with outcome quarantined and the
 reason; nothing of it is applied. FT010 when the key is not a changed file. Returns the ledger row.';
+
+REVOKE EXECUTE ON FUNCTION tickets.record_quarantined_file(text, text, bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tickets.record_quarantined_file(text, text, bigint, text) TO fleettickets_ingest;

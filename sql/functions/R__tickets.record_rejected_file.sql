@@ -9,7 +9,7 @@ CREATE OR REPLACE FUNCTION tickets.record_rejected_file(
   p_size_bytes bigint DEFAULT NULL,
   p_mode text DEFAULT 'manual')
 RETURNS tickets.file_ledger
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
@@ -25,3 +25,6 @@ COMMENT ON FUNCTION tickets.record_rejected_file(text, text, bigint, text, bigin
   'Records a file that was rejected whole (bad header, bad CSV, bad UTF-8, data the ingest could not take): a ledger row
 with the reason and line, no ticket change; the watermark passes it. Call it in a new transaction after the failed load
 was rolled back. Returns the ledger row (archive_key: where the drain puts the file).';
+
+REVOKE EXECUTE ON FUNCTION tickets.record_rejected_file(text, text, bigint, text, bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tickets.record_rejected_file(text, text, bigint, text, bigint, text) TO fleettickets_ingest;

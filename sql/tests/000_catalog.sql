@@ -4,7 +4,7 @@
 -- planted objects that keep the rules; then it drops them and runs the same checks on the
 -- real catalog. So a check that can no longer fail fails its self-test.
 BEGIN;
-SELECT plan(22);
+SELECT plan(34);
 
 -- What breaks the rules: a SECURITY DEFINER function as CREATE FUNCTION leaves it (no
 -- search_path, EXECUTE granted to PUBLIC, no comment), a volatile PL/pgSQL function
@@ -32,6 +32,19 @@ LANGUAGE sql IMMUTABLE RETURN length(p_value);
 CREATE TABLE tickets.selftest_generated (x text, n integer GENERATED ALWAYS AS (tickets.selftest_parse(x)) STORED);
 ALTER FUNCTION tickets.selftest_parse(text) STABLE;
 
+-- Least privilege (V014): writes and CREATE granted to the reader and to the ingest role,
+-- and objects of ours owned by the ingest role rather than by fleettickets_owner.
+CREATE TABLE tickets.selftest_writable (x text, y text);
+GRANT INSERT, TRUNCATE ON tickets.selftest_writable TO fleettickets_reader;
+GRANT UPDATE (y) ON tickets.selftest_writable TO fleettickets_reader;
+GRANT DELETE ON tickets.selftest_writable TO fleettickets_ingest;
+GRANT CREATE ON SCHEMA staging TO fleettickets_reader;
+GRANT CREATE ON SCHEMA tickets TO fleettickets_ingest;
+CREATE TABLE tickets.selftest_ingest_owns (x text);
+ALTER TABLE tickets.selftest_ingest_owns OWNER TO fleettickets_ingest;
+CREATE FUNCTION tickets.selftest_ingest_owns_fn() RETURNS integer LANGUAGE sql AS 'SELECT 1';
+ALTER FUNCTION tickets.selftest_ingest_owns_fn() OWNER TO fleettickets_ingest;
+
 -- What keeps them: a SECURITY DEFINER function as the style asks for one, a documented
 -- PL/pgSQL function that pins search_path, documented objects with no PUBLIC grant.
 CREATE FUNCTION tickets.selftest_definer_good() RETURNS integer
@@ -49,6 +62,15 @@ COMMENT ON TABLE tickets.selftest_public IS 'Kept.';
 COMMENT ON TABLE tickets.selftest_generated IS 'Kept.';
 COMMENT ON VIEW reporting.selftest_public_view IS 'Kept.';
 COMMENT ON TYPE tickets.selftest_good_enum IS 'Kept.';
+CREATE TABLE tickets.selftest_readable (x text);
+GRANT SELECT ON tickets.selftest_readable TO fleettickets_reader, fleettickets_ingest;
+CREATE TABLE tickets.selftest_owner_owns (x text);
+ALTER TABLE tickets.selftest_owner_owns OWNER TO fleettickets_owner;
+COMMENT ON TABLE tickets.selftest_writable IS 'Kept.';
+COMMENT ON TABLE tickets.selftest_readable IS 'Kept.';
+COMMENT ON TABLE tickets.selftest_ingest_owns IS 'Kept.';
+COMMENT ON TABLE tickets.selftest_owner_owns IS 'Kept.';
+COMMENT ON FUNCTION tickets.selftest_ingest_owns_fn() IS 'Kept.';
 
 SELECT set_eq($$ SELECT f FROM tests.definer_functions_without_search_path() AS f WHERE f LIKE '%selftest%' $$,
               ARRAY['tickets.selftest_definer_bad()'],
@@ -76,6 +98,28 @@ SELECT set_eq($$ SELECT f FROM tests.non_immutable_generated_column_functions() 
               ARRAY['tickets.selftest_parse(text)'],
               'the generated column check finds a function made STABLE after its column was created');
 
+SELECT set_eq($$ SELECT w FROM tests.write_privileges('fleettickets_reader') AS w WHERE w LIKE '%selftest%' $$,
+              ARRAY['tickets.selftest_writable: INSERT', 'tickets.selftest_writable: TRUNCATE',
+                    'tickets.selftest_writable.y: UPDATE', 'tickets.selftest_public.y: UPDATE'],
+              'the write check finds the reader''s grants on a table and on a column, and PUBLIC''s, and passes a SELECT grant');
+SELECT set_eq($$ SELECT w FROM tests.write_privileges('fleettickets_ingest') AS w WHERE w LIKE '%selftest%' $$,
+              ARRAY['tickets.selftest_writable: DELETE', 'tickets.selftest_public.y: UPDATE',
+                    'tickets.selftest_ingest_owns: INSERT', 'tickets.selftest_ingest_owns: UPDATE',
+                    'tickets.selftest_ingest_owns: DELETE', 'tickets.selftest_ingest_owns: TRUNCATE'],
+              'the write check finds the ingest role''s grant, PUBLIC''s and what it owns, and passes a SELECT grant');
+SELECT set_eq($$ SELECT c FROM tests.create_privileges('fleettickets_reader') AS c $$,
+              ARRAY['schema staging: CREATE', 'schema reporting: CREATE'],
+              'the CREATE check finds the reader''s CREATE on a schema, and PUBLIC''s');
+SELECT set_eq($$ SELECT c FROM tests.create_privileges('fleettickets_ingest') AS c $$,
+              ARRAY['schema tickets: CREATE', 'schema reporting: CREATE'],
+              'the CREATE check finds the ingest role''s CREATE on a schema, and PUBLIC''s');
+SELECT set_eq($$ SELECT o FROM tests.owned_objects('fleettickets_ingest') AS o $$,
+              ARRAY['table tickets.selftest_ingest_owns', 'function tickets.selftest_ingest_owns_fn()'],
+              'the ownership check finds a table and a function the ingest role owns');
+SELECT set_eq($$ SELECT o FROM tests.objects_not_owned_by_owner() AS o WHERE o LIKE '%selftest_%owns%' $$,
+              ARRAY['table tickets.selftest_ingest_owns', 'function tickets.selftest_ingest_owns_fn()'],
+              'the owner check finds objects another role owns, and passes one fleettickets_owner owns');
+
 -- plpgsql_check, where the extension is available (make deps installs it).
 DO $$
 BEGIN
@@ -93,6 +137,11 @@ SELECT CASE
 END;
 
 REVOKE CREATE ON SCHEMA reporting FROM PUBLIC;
+REVOKE CREATE ON SCHEMA staging FROM fleettickets_reader;
+REVOKE CREATE ON SCHEMA tickets FROM fleettickets_ingest;
+DROP TABLE tickets.selftest_writable, tickets.selftest_readable, tickets.selftest_ingest_owns,
+           tickets.selftest_owner_owns;
+DROP FUNCTION tickets.selftest_ingest_owns_fn();
 DROP VIEW reporting.selftest_uncommented_view, reporting.selftest_public_view;
 DROP TABLE tickets.selftest_uncommented, tickets.selftest_public, tickets.selftest_good, tickets.selftest_generated;
 DROP TYPE tickets.selftest_uncommented_enum, tickets.selftest_good_enum;
@@ -114,6 +163,19 @@ SELECT is_empty($$ SELECT * FROM tests.enums_without_comment() $$,
   'every enum type has a COMMENT');
 SELECT is_empty($$ SELECT * FROM tests.public_privileges() $$,
   'PUBLIC holds no privilege on the schemas, tables, views, sequences or columns of tickets and reporting');
+SELECT is_empty($$ SELECT * FROM tests.write_privileges('fleettickets_reader') $$,
+  'the reader may insert, update, delete or truncate nothing, in any schema');
+SELECT is_empty($$ SELECT * FROM tests.create_privileges('fleettickets_reader') $$,
+  'the reader may create nothing, in any schema');
+SELECT is_empty($$ SELECT * FROM tests.create_privileges('fleettickets_ingest') $$,
+  'the ingest role may create nothing, in any schema (staging tables are made by tickets.create_staging)');
+SELECT is_empty($$ SELECT w FROM tests.write_privileges('fleettickets_ingest') AS w WHERE w NOT LIKE 'staging.%' $$,
+  'the ingest role writes no table directly, in any schema but staging (its COPY targets), only through its functions');
+SELECT is_empty($$ SELECT * FROM tests.owned_objects('fleettickets_ingest')
+                   UNION ALL SELECT * FROM tests.owned_objects('fleettickets_reader') $$,
+  'the ingest role and the reader own nothing');
+SELECT is_empty($$ SELECT * FROM tests.objects_not_owned_by_owner() $$,
+  'fleettickets_owner owns every schema, relation, function and type of tickets, reporting and staging');
 SELECT set_has($$ SELECT function_name FROM tests.generated_column_functions() $$,
                $$ VALUES ('tickets.eat_ts(text)'), ('tickets.parse_bool(text)'), ('tickets.parse_minutes(text)') $$,
   'the generated column check sees the parsers the typed columns of tickets.inc call');

@@ -202,6 +202,90 @@ AS $$
    WHERE n.nspname = ANY (tests.catalog_schemas()) AND a.grantee = 0;
 $$;
 
+-- Least privilege (V014). A role's write privileges on relations (INSERT, UPDATE, DELETE,
+-- TRUNCATE, on the table or on a column) in every schema of the database but the system's,
+-- as 'relation: PRIVILEGE' or 'relation.column: PRIVILEGE'. Memberships count: a role
+-- granted to it that may write shows here.
+CREATE OR REPLACE FUNCTION tests.write_privileges(p_role name)
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT c.oid::pg_catalog.regclass::text || ': ' || w.privilege
+    FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+   CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS w(privilege)
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp_%'
+     AND n.nspname NOT LIKE 'pg_toast_temp_%' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+     AND pg_catalog.has_table_privilege(p_role, c.oid, w.privilege)
+  UNION ALL
+  SELECT c.oid::pg_catalog.regclass::text || '.' || pg_catalog.quote_ident(a.attname) || ': ' || w.privilege
+    FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+   CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE']) AS w(privilege)
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp_%'
+     AND n.nspname NOT LIKE 'pg_toast_temp_%' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+     AND a.attacl IS NOT NULL
+     AND NOT pg_catalog.has_table_privilege(p_role, c.oid, w.privilege)
+     AND pg_catalog.has_column_privilege(p_role, c.oid, a.attnum, w.privilege);
+$$;
+
+-- The schemas of the database (the system's aside) in which a role may create objects.
+CREATE OR REPLACE FUNCTION tests.create_privileges(p_role name)
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT 'schema ' || pg_catalog.quote_ident(n.nspname) || ': CREATE'
+    FROM pg_catalog.pg_namespace AS n
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp_%'
+     AND n.nspname NOT LIKE 'pg_toast_temp_%'
+     AND pg_catalog.has_schema_privilege(p_role, n.oid, 'CREATE');
+$$;
+
+-- What a role owns, in this database or in the cluster (databases, tablespaces), described.
+-- The bootstrap superuser's objects are not recorded there, which is no loss: it is never
+-- a role of ours.
+CREATE OR REPLACE FUNCTION tests.owned_objects(p_role name)
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid)
+    FROM pg_catalog.pg_shdepend AS d
+   WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass
+     AND d.refobjid = pg_catalog.to_regrole(p_role) AND d.deptype = 'o'
+     AND d.dbid IN (0, (SELECT b.oid FROM pg_catalog.pg_database AS b WHERE b.datname = pg_catalog.current_database()));
+$$;
+
+-- The schemas, relations, functions and types of tickets, reporting and staging that
+-- fleettickets_owner does not own (indexes, the sequences of identity columns, row types
+-- and array types follow their table or element), described.
+CREATE OR REPLACE FUNCTION tests.objects_not_owned_by_owner()
+RETURNS SETOF text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  WITH s AS (SELECT n.oid, n.nspname, n.nspowner FROM pg_catalog.pg_namespace AS n
+              WHERE n.nspname = ANY (tests.catalog_schemas() || 'staging'::name)),
+       o AS (SELECT pg_catalog.to_regrole('fleettickets_owner') AS owner)
+  SELECT 'schema ' || s.nspname::text FROM s, o WHERE s.nspowner IS DISTINCT FROM o.owner
+  UNION ALL
+  SELECT pg_catalog.pg_describe_object('pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 0)
+    FROM pg_catalog.pg_class AS c JOIN s ON s.oid = c.relnamespace, o
+   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c', 'f') AND c.relowner IS DISTINCT FROM o.owner
+     AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend AS d
+                      WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
+                        AND d.deptype IN ('a', 'i'))
+  UNION ALL
+  SELECT pg_catalog.pg_describe_object('pg_catalog.pg_proc'::pg_catalog.regclass, p.oid, 0)
+    FROM pg_catalog.pg_proc AS p JOIN s ON s.oid = p.pronamespace, o
+   WHERE p.proowner IS DISTINCT FROM o.owner
+  UNION ALL
+  SELECT pg_catalog.pg_describe_object('pg_catalog.pg_type'::pg_catalog.regclass, t.oid, 0)
+    FROM pg_catalog.pg_type AS t JOIN s ON s.oid = t.typnamespace, o
+   WHERE t.typtype IN ('e', 'd', 'r') AND t.typowner IS DISTINCT FROM o.owner;
+$$;
+
 -- The functions the generated columns call (found through pg_depend, so a renamed or
 -- new parser is covered without a list), with their volatility.
 CREATE OR REPLACE FUNCTION tests.generated_column_functions()

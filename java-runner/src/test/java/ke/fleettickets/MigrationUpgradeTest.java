@@ -181,7 +181,7 @@ class MigrationUpgradeTest {
 
     // --- the same as a fresh install --------------------------------------------------------
 
-    /** Columns, constraints, indexes and functions of tickets and reporting, one line each. */
+    /** Columns, constraints, indexes, functions, enums, owners and privileges of tickets and reporting, one line each. */
     private static Set<String> schema(TestDatabase.Database db) throws SQLException {
         return new TreeSet<>(db.column("""
             SELECT concat_ws(' ', 'column', c.oid::regclass || '.' || a.attname, format_type(a.atttypid, a.atttypmod),
@@ -209,7 +209,25 @@ class MigrationUpgradeTest {
             SELECT 'enum ' || enumtypid::regtype || ' ' || string_agg(enumlabel, ',' ORDER BY enumsortorder)
               FROM pg_enum WHERE enumtypid IN (SELECT oid FROM pg_type
                                                 WHERE typnamespace IN ('tickets'::regnamespace, 'reporting'::regnamespace))
-             GROUP BY enumtypid"""));
+             GROUP BY enumtypid
+            UNION ALL
+            SELECT concat_ws(' ', 'schema', n.nspname, 'owner', pg_get_userbyid(n.nspowner),
+                             (SELECT string_agg(a::text, ',' ORDER BY a::text) FROM unnest(n.nspacl) AS a))
+              FROM pg_namespace AS n WHERE n.nspname IN ('tickets', 'reporting', 'staging')
+            UNION ALL
+            SELECT concat_ws(' ', 'privileges', c.oid::regclass, 'owner', pg_get_userbyid(c.relowner),
+                             (SELECT string_agg(a::text, ',' ORDER BY a::text) FROM unnest(c.relacl) AS a))
+              FROM pg_class AS c
+             WHERE c.relnamespace IN ('tickets'::regnamespace, 'reporting'::regnamespace)
+               AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c')
+            UNION ALL
+            SELECT concat_ws(' ', 'privileges', p.oid::regprocedure, 'owner', pg_get_userbyid(p.proowner),
+                             (SELECT string_agg(a::text, ',' ORDER BY a::text) FROM unnest(p.proacl) AS a))
+              FROM pg_proc AS p WHERE p.pronamespace IN ('tickets'::regnamespace, 'reporting'::regnamespace)
+            UNION ALL
+            SELECT concat_ws(' ', 'privileges', t.oid::regtype, 'owner', pg_get_userbyid(t.typowner))
+              FROM pg_type AS t
+             WHERE t.typnamespace IN ('tickets'::regnamespace, 'reporting'::regnamespace) AND t.typtype = 'e'"""));
     }
 
     private static List<String> tablesWithGeneratedColumns(TestDatabase.Database db) throws SQLException {
