@@ -5,9 +5,12 @@
 -- only (anything else becomes NULL): what a careful hand-written loader would do.
 CREATE SCHEMA IF NOT EXISTS peer;
 
-CREATE FUNCTION peer.ts(v text) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN
-  CASE WHEN btrim(v) ~ '^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$'
-       THEN replace(btrim(v), 'T', ' ')::timestamp AT TIME ZONE 'Africa/Nairobi' END;
+-- Timestamps without a zone are EAT: the database's time zone.
+DO $$ BEGIN
+  EXECUTE format('ALTER DATABASE %I SET timezone = %L', current_database(), 'Africa/Nairobi');
+END $$;
+CREATE FUNCTION peer.ts(v text) RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE RETURN
+  CASE WHEN btrim(v) ~ '^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$' THEN btrim(v)::timestamptz END;
 CREATE FUNCTION peer.bool(v text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN
   CASE WHEN lower(btrim(v)) IN ('y', 'yes', 't', 'true', '1') THEN true
        WHEN lower(btrim(v)) IN ('n', 'no', 'f', 'false', '0') THEN false END;
