@@ -87,18 +87,8 @@ final class ServeCommand implements Callable<Integer> {
             throw new InfrastructureException("serve: cannot listen on " + server.bind() + ":" + server.port() + ": "
                     + OneLine.of(e.getMessage() != null ? e.getMessage() : e.toString()), e);
         }
-        InetSocketAddress address = running.address();
-        String host = server.bind().contains(":") ? "[" + server.bind() + "]" : server.bind();
-        report.note("listening on http://" + host + ":" + address.getPort()
-                + " (the map at /, the API under /api/inc/, /healthz)");
-        report.note(readingAs(running, server));
-        report.note(server.tokenRequired()
-                ? "the API and the page need DASHBOARD_TOKEN: a bearer token, or the cookie of /login"
-                : "the API and the page are open to whoever reaches this port (DASHBOARD_TOKEN is not set)");
-        if (server.corsOrigin() != null) {
-            report.note("pages from " + server.corsOrigin() + " may call the API (CORS)");
-        }
-
+        // the hook first: a SIGTERM while the start-up lines are written (the role check may
+        // wait for a database that is down) still stops the server gracefully
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -112,6 +102,18 @@ final class ServeCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "serve-shutdown"));
+        InetSocketAddress address = running.address();
+        String host = server.bind().contains(":") ? "[" + server.bind() + "]" : server.bind();
+        report.note("listening on http://" + host + ":" + address.getPort()
+                + " (the map at /, the API under /api/inc/, /healthz)");
+        report.note(readingAs(running, server));
+        report.note(server.tokenRequired()
+                ? "the API and the page need DASHBOARD_TOKEN: a bearer token, or the cookie of /login"
+                : "the API and the page are open to whoever reaches this port (DASHBOARD_TOKEN is not set)");
+        if (server.corsOrigin() != null) {
+            report.note("pages from " + server.corsOrigin() + " may call the API (CORS)");
+        }
+
         stopped.await();
         return ExitCode.OK;
     }
