@@ -4,7 +4,7 @@
 -- and what the reader role may and may not do. Every clock is pinned at
 -- 2026-06-22 12:00 EAT; times in the files are EAT wall-clock time.
 BEGIN;
-SELECT plan(94);
+SELECT plan(98);
 
 -- A bare date is an EAT day whatever the session's time zone; UTC here makes a slip show.
 SET LOCAL TimeZone = 'UTC';
@@ -207,6 +207,14 @@ SELECT is(reporting.fn_unplaced_tickets(p_status => 'open', p_now => '2026-06-22
 SELECT throws_ok($$ SELECT reporting.fn_unplaced_tickets(p_status => 'closed') $$, 'FT202', NULL,
                  'fn_unplaced_tickets refuses a status that is not an open one (FT202)');
 
+-- What the cluster filter offers.
+SELECT ok(reporting.fn_clusters() @> '["ALF", "BRV", "CHL", "KLM"]'::jsonb,
+          'fn_clusters offers the clusters of open tickets and those of the gazetteer');
+SELECT ok(NOT reporting.fn_clusters() @> '["DLT"]'::jsonb,
+          'fn_clusters leaves out a cluster whose tickets are all closed (no scan of every ticket kept)');
+SELECT is(reporting.fn_clusters(), (SELECT jsonb_agg(e ORDER BY e) FROM jsonb_array_elements_text(reporting.fn_clusters()) AS e),
+          'fn_clusters is sorted');
+
 -- Filters ----------------------------------------------------------------------------------------
 CREATE TEMP TABLE alf AS SELECT reporting.fn_inc_dashboard(p_cluster => ' alf ', p_now => '2026-06-22 12:00+03') AS j;
 SELECT results_eq(
@@ -346,6 +354,7 @@ SELECT is(jsonb_array_length(reporting.fn_nearest_open_tickets(36.8219, -1.2921)
           'the reader calls fn_nearest_open_tickets');
 SELECT is((SELECT count(*) FROM tickets.inc_open_sla), 6::bigint, 'the reader selects tickets.inc_open_sla');
 SELECT lives_ok($$ SELECT reporting.fn_unplaced_tickets() $$, 'the reader calls fn_unplaced_tickets');
+SELECT lives_ok($$ SELECT reporting.fn_clusters() $$, 'the reader calls fn_clusters');
 SELECT throws_ok($$ SELECT count(*) FROM tickets.inc $$, '42501', NULL,
                  'the reader cannot read tickets.inc itself, only the view and the functions');
 SELECT throws_ok($$ SELECT count(*) FROM tickets.closure_events $$, '42501', NULL,

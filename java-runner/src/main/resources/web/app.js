@@ -638,6 +638,11 @@
     const query = apiQuery();
     prefetched = { query, answer: getJson(`/api/inc/dashboard?${query}`) };
     prefetched.answer.catch(() => {});  // its failure is load's to report
+    // every cluster the filter can offer, also when the page opens on one cluster's view
+    getJson('/api/inc/clusters').then(({ json }) => {
+      for (const c of json) clusterOptions.add(c);
+      fillClusterOptions();
+    }).catch(() => {});  // the clusters of the payload still fill it
     try {
       const { json } = await getJson('/config.json');
       Object.assign(config, json);

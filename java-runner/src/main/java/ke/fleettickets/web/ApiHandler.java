@@ -4,7 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * {@code /api/inc/dashboard}, {@code /api/inc/map}, {@code /api/inc/nearest}, {@code /api/inc/unplaced}: the
+ * {@code /api/inc/dashboard}, {@code /api/inc/map}, {@code /api/inc/nearest}, {@code /api/inc/unplaced}, {@code /api/inc/clusters}: the
  * parameters checked, then one SQL function called, its JSON passed through.
  */
 final class ApiHandler {
@@ -25,11 +25,12 @@ final class ApiHandler {
             case "/api/inc/map" -> this::map;
             case "/api/inc/nearest" -> this::nearest;
             case "/api/inc/unplaced" -> this::unplaced;
+            case "/api/inc/clusters" -> this::clusters;
             default -> null;
         };
         if (endpoint == null) {
             return Response.error(404, "not_found",
-                    "no such endpoint; there are /api/inc/dashboard, /api/inc/map, /api/inc/nearest and /api/inc/unplaced");
+                    "no such endpoint; there are /api/inc/dashboard, /api/inc/map, /api/inc/nearest, /api/inc/unplaced and /api/inc/clusters");
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return Response.error(405, "method_not_allowed", "the API is read with GET").with("Allow", "GET, HEAD");
@@ -55,6 +56,11 @@ final class ApiHandler {
     private String unplaced(String rawQuery) throws BadParameter, SQLException {
         QueryParameters p = QueryParameters.parse(rawQuery, List.of("cluster", "status"));
         return api.unplaced(p.text("cluster"), p.oneOf("status", OPEN_STATUSES));
+    }
+
+    private String clusters(String rawQuery) throws BadParameter, SQLException {
+        QueryParameters.parse(rawQuery, List.of());
+        return api.clusters();
     }
 
     private String nearest(String rawQuery) throws BadParameter, SQLException {

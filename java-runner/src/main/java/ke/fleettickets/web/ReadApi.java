@@ -70,6 +70,16 @@ final class ReadApi {
                 cluster, status);
     }
 
+    /** {@code reporting.fn_clusters}: the codes a cluster filter offers (no clock in it). */
+    String clusters() throws SQLException {
+        try (Connection c = pool.getConnection();
+                PreparedStatement st = c.prepareStatement("SELECT reporting.fn_clusters()::text");
+                ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** {@code reporting.fn_health}: the schema version and the freshness of the feed. */
     String health() throws SQLException {
         return call("SELECT reporting.fn_health(p_now => " + NOW + ")::text");

@@ -610,6 +610,15 @@ class DashboardServerTest {
     }
 
     @Test
+    void theClustersAreTheSqlFunctionsJsonAsItIs() throws Exception {
+        HttpResponse<byte[]> r = get("/api/inc/clusters");
+        assertEquals(200, r.statusCode(), text(r) + " " + log.failures);
+        assertEquals(db.one("SELECT reporting.fn_clusters()::text"), text(r));
+        assertTrue(text(r).contains("\"KLM\""), text(r));
+        assertEquals(400, get("/api/inc/clusters?cluster=KLM").statusCode(), "it takes no parameters");
+    }
+
+    @Test
     void thePageIsToldItsTilesRefreshAndStalenessAtConfigJson() throws Exception {
         HttpResponse<byte[]> plain = get("/config.json");
         assertEquals(200, plain.statusCode());
