@@ -106,14 +106,38 @@ RETURNS name[]
 LANGUAGE sql IMMUTABLE
 RETURN ARRAY['tickets', 'reporting']::name[];
 
+-- The functions of those schemas, as pg_proc rows: what the function checks below filter.
+CREATE OR REPLACE FUNCTION tests.catalog_functions()
+RETURNS SETOF pg_catalog.pg_proc
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT p.*
+    FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+   WHERE n.nspname = ANY (tests.catalog_schemas());
+$$;
+
+-- The schemas of the database but the system's (pg_catalog, information_schema, toast and
+-- temporary ones): where a role's privileges are looked for.
+CREATE OR REPLACE FUNCTION tests.user_namespaces()
+RETURNS SETOF pg_catalog.pg_namespace
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT n.*
+    FROM pg_catalog.pg_namespace AS n
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp_%'
+     AND n.nspname NOT LIKE 'pg_toast_temp_%';
+$$;
+
 CREATE OR REPLACE FUNCTION tests.definer_functions_without_search_path()
 RETURNS SETOF text
 LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
   SELECT p.oid::pg_catalog.regprocedure::text
-    FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
-   WHERE n.nspname = ANY (tests.catalog_schemas()) AND p.prosecdef
+    FROM tests.catalog_functions() AS p
+   WHERE p.prosecdef
      AND NOT EXISTS (SELECT FROM unnest(p.proconfig) AS c WHERE c LIKE 'search_path=%');
 $$;
 
@@ -125,8 +149,8 @@ LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
   SELECT p.oid::pg_catalog.regprocedure::text
-    FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
-   WHERE n.nspname = ANY (tests.catalog_schemas()) AND p.prosecdef
+    FROM tests.catalog_functions() AS p
+   WHERE p.prosecdef
      AND pg_catalog.has_function_privilege('public', p.oid, 'EXECUTE');
 $$;
 
@@ -138,9 +162,8 @@ LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
   SELECT p.oid::pg_catalog.regprocedure::text
-    FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
-   WHERE n.nspname = ANY (tests.catalog_schemas())
-     AND p.prolang = (SELECT l.oid FROM pg_catalog.pg_language AS l WHERE l.lanname = 'plpgsql')
+    FROM tests.catalog_functions() AS p
+   WHERE p.prolang = (SELECT l.oid FROM pg_catalog.pg_language AS l WHERE l.lanname = 'plpgsql')
      AND p.provolatile <> 'i'
      AND NOT EXISTS (SELECT FROM unnest(p.proconfig) AS c WHERE c LIKE 'search_path=%');
 $$;
@@ -151,8 +174,8 @@ LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
   SELECT p.oid::pg_catalog.regprocedure::text
-    FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
-   WHERE n.nspname = ANY (tests.catalog_schemas()) AND pg_catalog.obj_description(p.oid, 'pg_proc') IS NULL;
+    FROM tests.catalog_functions() AS p
+   WHERE pg_catalog.obj_description(p.oid, 'pg_proc') IS NULL;
 $$;
 
 CREATE OR REPLACE FUNCTION tests.relations_without_comment()
@@ -212,18 +235,16 @@ LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
   SELECT c.oid::pg_catalog.regclass::text || ': ' || w.privilege
-    FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    FROM pg_catalog.pg_class AS c JOIN tests.user_namespaces() AS n ON n.oid = c.relnamespace
    CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS w(privilege)
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp_%'
-     AND n.nspname NOT LIKE 'pg_toast_temp_%' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
      AND pg_catalog.has_table_privilege(p_role, c.oid, w.privilege)
   UNION ALL
   SELECT c.oid::pg_catalog.regclass::text || '.' || pg_catalog.quote_ident(a.attname) || ': ' || w.privilege
-    FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    FROM pg_catalog.pg_class AS c JOIN tests.user_namespaces() AS n ON n.oid = c.relnamespace
     JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
    CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE']) AS w(privilege)
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp_%'
-     AND n.nspname NOT LIKE 'pg_toast_temp_%' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
      AND a.attacl IS NOT NULL
      AND NOT pg_catalog.has_table_privilege(p_role, c.oid, w.privilege)
      AND pg_catalog.has_column_privilege(p_role, c.oid, a.attnum, w.privilege);
@@ -236,10 +257,8 @@ LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
   SELECT 'schema ' || pg_catalog.quote_ident(n.nspname) || ': CREATE'
-    FROM pg_catalog.pg_namespace AS n
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp_%'
-     AND n.nspname NOT LIKE 'pg_toast_temp_%'
-     AND pg_catalog.has_schema_privilege(p_role, n.oid, 'CREATE');
+    FROM tests.user_namespaces() AS n
+   WHERE pg_catalog.has_schema_privilege(p_role, n.oid, 'CREATE');
 $$;
 
 -- What a role owns, in this database or in the cluster (databases, tablespaces), described.
@@ -335,13 +354,12 @@ BEGIN
   -- a trigger cannot be checked, and is not)
   RETURN QUERY EXECUTE format($q$
     SELECT p.oid::pg_catalog.regprocedure::text || ': ' || c.message
-      FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+      FROM tests.catalog_functions() AS p
      CROSS JOIN LATERAL (SELECT CASE WHEN p.prorettype = 'pg_catalog.trigger'::pg_catalog.regtype
                                      THEN (SELECT min(t.tgrelid) FROM pg_catalog.pg_trigger AS t WHERE t.tgfoid = p.oid)
                                      ELSE 0 END AS relid) AS r
      CROSS JOIN LATERAL %I.plpgsql_check_function_tb(p.oid, r.relid) AS c
-     WHERE n.nspname = ANY (tests.catalog_schemas())
-       AND p.prolang = (SELECT l.oid FROM pg_catalog.pg_language AS l WHERE l.lanname = 'plpgsql')
+     WHERE p.prolang = (SELECT l.oid FROM pg_catalog.pg_language AS l WHERE l.lanname = 'plpgsql')
        AND r.relid IS NOT NULL
        AND c.level = 'error' $q$, v_schema);
 END;
