@@ -23,6 +23,7 @@ DECLARE
   v_row_text  text;     -- expression re-serializing a row's kept columns as CSV (rejected rows)
   v_row_columns text[]; -- the names of those columns, in file order
   v_header    text;     -- expression: a row's fields as header names (lines repeating the header)
+  v_digest    text;     -- expression: the fingerprint of a row's kept fields, in column-name order
   v_extra     text[];
   v_counts    record;
   v_wm        record;
@@ -55,7 +56,7 @@ BEGIN
     -- sorted already instead of sorting them again for every row.
     SELECT array_agg(h.name ORDER BY octet_length(h.name), h.name COLLATE "C")
              FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
-           string_agg(CASE WHEN h.name = 'ticket_id' THEN 'l.tid'
+           string_agg(CASE WHEN h.name = 'ticket_id' THEN 'm.tid'
                            ELSE tickets.cleaning_sql(c.cleaning, format('s.%I', 'c' || h.pos)) END,
                       ', ' ORDER BY octet_length(h.name), h.name COLLATE "C")
              FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
@@ -66,20 +67,25 @@ BEGIN
              FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'),
            string_agg(format('tickets.header_name(s.%I)', 'c' || h.pos), ', ' ORDER BY h.pos),
-           coalesce(array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.name IS NULL), '{}') 
-      INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_row_columns, v_header, v_extra
+           coalesce(array_agg(h.name ORDER BY h.pos) FILTER (WHERE c.name IS NULL), '{}'),
+           format('hash_record_extended(ROW(%s), $5)',
+                  string_agg(format('s.%I', 'c' || h.pos), ', ' ORDER BY h.name COLLATE "C")
+                    FILTER (WHERE c.disposition IS DISTINCT FROM 'dropped'))
+      INTO v_keys, v_values, v_ticket, v_alarm, v_updated, v_row_text, v_row_columns, v_header, v_extra, v_digest
       FROM unnest(v_staged.columns) WITH ORDINALITY AS h(name, pos)
       LEFT JOIN tickets.contract_column AS c ON c.name = h.name;
 
     -- One statement over the staging table: classify every row, keep the newest row per
-    -- ticket, build its raw, and write only what is new or changed (insert and update
-    -- apart: ingests are serialized by the ingest lock, and a plain INSERT is cheaper than
-    -- ON CONFLICT). The classifying pass and the sort carry only a row's line, ticket and
-    -- timestamp; raw is built for the rows kept, fetched back by their line. A timestamp
-    -- more than a day ahead is not trusted: it orders nothing and protects nothing.
+    -- ticket, and write only what is new or changed (insert and update apart: ingests are
+    -- serialized by the ingest lock, and a plain INSERT is cheaper than ON CONFLICT). The
+    -- classifying pass and the sort carry only a row's line, ticket, timestamp and the
+    -- fingerprint of its fields (tickets.inc.source_digest): a row whose fingerprint is the
+    -- stored one is unchanged as it stands. raw is built only for the other rows kept,
+    -- fetched back by their line, and compared with the stored raw where the ticket exists.
+    -- A timestamp more than a day ahead is not trusted: it orders nothing and protects nothing.
     EXECUTE format($sql$
       WITH classified AS MATERIALIZED (
-        SELECT line, tid, updated_at,
+        SELECT line, tid, updated_at, digest,
                CASE WHEN updated_at <= $2 THEN updated_at END AS trusted_at,
                CASE WHEN tid LIKE 'EXPORT STOPPED%%' THEN 'sentinel'
                     WHEN tid IS NULL OR length(tid) > 64 THEN 'rejected'
@@ -90,7 +96,8 @@ BEGIN
           FROM (SELECT s.line,
                        tickets.clean_ticket_id(%1$s) AS tid,
                        tickets.parse_bool(%2$s) IS TRUE AS is_alarm,
-                       tickets.eat_ts(%5$s) AS updated_at
+                       tickets.eat_ts(%5$s) AS updated_at,
+                       %6$s AS digest
                   FROM staging.%4$I AS s
                 OFFSET 0) AS src  -- each parse once per row, not once per use above
       ),
@@ -106,27 +113,41 @@ BEGIN
       ),
       latest AS (
         -- Byte order is enough to group a ticket's rows, and much cheaper than the locale's.
-        SELECT DISTINCT ON (tid COLLATE "C") tid, line, trusted_at
+        SELECT DISTINCT ON (tid COLLATE "C") tid, line, trusted_at, digest
           FROM classified
          WHERE kind = 'row'
          ORDER BY tid COLLATE "C", trusted_at DESC NULLS LAST, line DESC
       ),
+      -- What is stored decides first: a new ticket, a stale row, or the same fingerprint
+      -- (the same source row under the same rules: unchanged); the rest are compared by raw.
+      matched AS MATERIALIZED (
+        SELECT l.tid, l.line, l.trusted_at, l.digest,
+               CASE WHEN i.ticket_id IS NULL THEN 'insert'
+                    WHEN l.trusted_at < CASE WHEN i.source_updated_at <= $2 THEN i.source_updated_at END THEN 'stale'
+                    WHEN l.digest = i.source_digest THEN 'unchanged'
+                    ELSE 'compare'
+               END AS action
+          FROM latest AS l
+          LEFT JOIN tickets.inc AS i ON i.ticket_id = l.tid
+      ),
       built AS (
         -- OFFSET 0: raw is built once per row, however often it is used below.
-        SELECT l.tid, l.trusted_at, jsonb_strip_nulls(jsonb_object($1, ARRAY[%3$s]::text[])) AS raw
-          FROM latest AS l
-          JOIN staging.%4$I AS s ON s.line = l.line
+        SELECT m.tid, m.trusted_at, m.digest, m.action,
+               jsonb_strip_nulls(jsonb_object($1, ARRAY[%3$s]::text[])) AS raw
+          FROM matched AS m
+          JOIN staging.%4$I AS s ON s.line = m.line
+         WHERE m.action IN ('insert', 'compare')
         OFFSET 0
       ),
       target AS MATERIALIZED (
-        SELECT b.tid, b.raw, b.trusted_at,
-               CASE WHEN i.ticket_id IS NULL THEN 'insert'
-                    WHEN b.trusted_at < CASE WHEN i.source_updated_at <= $2 THEN i.source_updated_at END THEN 'stale'
+        SELECT b.tid, b.raw, b.trusted_at, b.digest,
+               CASE WHEN b.action = 'insert' THEN 'insert'
                     WHEN b.raw = i.raw THEN 'unchanged'
                     ELSE 'update'
                END AS action
           FROM built AS b
-          LEFT JOIN tickets.inc AS i ON i.ticket_id = b.tid
+          -- the stored raw only where there is one to compare (no probe for a new ticket)
+          LEFT JOIN tickets.inc AS i ON i.ticket_id = CASE WHEN b.action = 'compare' THEN b.tid END
       ),
       -- Where each ticket to write goes: its feed point, else the place of its (location,
       -- cluster, region) key (tickets.location_queries). Only for the rows written, and
@@ -161,7 +182,7 @@ BEGIN
         RETURNING lq.place_key, lq.geom, lq.geo_source
       ),
       placed AS (
-        SELECT t.tid, t.raw, t.action,
+        SELECT t.tid, t.raw, t.digest, t.action,
                coalesce(d.feed_geom, CASE WHEN d.new_key THEN k.geom ELSE d.key_geom END) AS geom,
                CASE WHEN d.feed_geom IS NOT NULL THEN 'feed' WHEN d.new_key THEN k.geo_source ELSE d.key_source END AS geo_source
           FROM target AS t
@@ -170,23 +191,27 @@ BEGIN
          WHERE t.action IN ('insert', 'update')
       ),
       inserted AS (
-        INSERT INTO tickets.inc (ticket_id, raw, geom, geo_source, ledger_id)
-        SELECT tid, raw, geom, geo_source, $4 FROM placed WHERE action = 'insert'
+        INSERT INTO tickets.inc (ticket_id, raw, source_digest, geom, geo_source, ledger_id)
+        SELECT tid, raw, digest, geom, geo_source, $4 FROM placed WHERE action = 'insert'
         RETURNING 1
       ),
       updated AS (
         UPDATE tickets.inc AS t
-           SET raw = p.raw, geom = p.geom, geo_source = p.geo_source, ingested_at = now(), ledger_id = $4
+           SET raw = p.raw, source_digest = p.digest, geom = p.geom, geo_source = p.geo_source, ingested_at = now(), ledger_id = $4
           FROM placed AS p
          WHERE p.action = 'update' AND t.ticket_id = p.tid
         RETURNING 1
       ),
       outcome AS (
-        SELECT count(*) AS kept,
-               count(*) FILTER (WHERE action = 'unchanged') AS unchanged,
-               count(*) FILTER (WHERE action = 'stale') AS stale,
-               max(trusted_at) FILTER (WHERE action IN ('insert', 'update')) AS max_updated_at
-          FROM target
+        SELECT m.kept, m.unchanged + t.unchanged AS unchanged, m.stale, t.max_updated_at
+          FROM (SELECT count(*) AS kept,
+                       count(*) FILTER (WHERE action = 'unchanged') AS unchanged,
+                       count(*) FILTER (WHERE action = 'stale') AS stale
+                  FROM matched) AS m
+         CROSS JOIN
+               (SELECT count(*) FILTER (WHERE action = 'unchanged') AS unchanged,
+                       max(trusted_at) FILTER (WHERE action IN ('insert', 'update')) AS max_updated_at
+                  FROM target) AS t
       )
       SELECT t.rows_read, t.sentinel, t.alarm, t.rejected_rows, t.header_repeats, t.untrusted,
              (SELECT count(*) FROM inserted) AS inserted,
@@ -195,11 +220,11 @@ BEGIN
              t.ticket_rows - o.kept AS duplicates,
              o.max_updated_at
         FROM tally AS t CROSS JOIN outcome AS o
-      $sql$, v_ticket, v_alarm, v_values, v_staged.staging_table, v_updated)
+      $sql$, v_ticket, v_alarm, v_values, v_staged.staging_table, v_updated, v_digest)
     INTO v_counts
     USING v_keys, v_trusted_until,
           ARRAY(SELECT upper(n) FROM unnest(v_staged.columns) AS n UNION SELECT upper(c.name) FROM tickets.contract_column AS c),
-          v_ledger.ledger_id;
+          v_ledger.ledger_id, tickets.source_digest_seed(v_staged.columns);
 
     -- A line repeating the header (a column name where the ticket number belongs) is
     -- skipped only when it names the same columns in the same order; otherwise the rows
@@ -276,7 +301,8 @@ COMMENT ON FUNCTION tickets.ingest_from_staging(text, text, bigint, text) IS
 Drops alarm and sentinel rows and lines repeating the header (FT104 when they name other columns), records rows whose
 ticket_id is empty or longer than 64 characters in tickets.rejected_row, cleans the rest (tickets.contract_column), keeps
 the newest row per ticket (source_updated_at, then the later line) and upserts it into tickets.inc unless the stored
-version is newer (stale) or identical (unchanged: not rewritten). A source_updated_at more than a day ahead is not
+version is newer (stale) or identical (unchanged: not rewritten; known without building raw when the source row''s
+fingerprint is the stored tickets.inc.source_digest). A source_updated_at more than a day ahead is not
 trusted. Each row written names the file''s ledger row (tickets.inc.ledger_id). Advances the watermark and drops the
 staging table; closures are observed by the next tickets.capture_history.
 p_mode: manual (default), apply, reseed, or dry_run (the caller rolls the transaction back).';
