@@ -11,6 +11,15 @@ import java.util.List;
  * reject or quarantine to rejected/ with the reason beside it, or only finish a move an
  * earlier run could not. The order always is: database first, then the bucket, so a run
  * killed anywhere leaves the ledger knowing what is left, and the next run finishes it.
+ *
+ * <p>The bucket's round trips overlap the database's work: the next files are read while
+ * one is ingested ({@link ReadAhead}), and an ingested file is moved to processed/ in the
+ * background while the next ones are ingested ({@link ArchiveMoves}). Files are still
+ * committed one at a time, in plan order, each in its own transaction; memory stays
+ * bounded (a few small files held at once). Everything else (rejections, quarantines,
+ * moves an earlier run left) is done in line, as it comes. With the overlap off
+ * ({@code FLEETTICKETS_DRAIN_OVERLAP=off}, a diagnostic) every step waits for the one
+ * before it.
  */
 final class BucketDrain {
     private final Connection connection;
@@ -19,14 +28,16 @@ final class BucketDrain {
     private final LedgerMode mode;
     private final RunReport report;
     private final FileIngest ingest;
+    private final boolean overlap;
 
-    BucketDrain(Connection connection, Bucket bucket, LedgerMode mode, RunReport report) {
+    BucketDrain(Connection connection, Bucket bucket, LedgerMode mode, RunReport report, boolean overlap) {
         this.connection = connection;
         this.sql = new TicketsSql(connection);
         this.bucket = bucket;
         this.mode = mode;
         this.report = report;
         this.ingest = new FileIngest(connection, mode);
+        this.overlap = overlap;
     }
 
     void run(boolean reseed) throws SQLException {
@@ -42,24 +53,43 @@ final class BucketDrain {
                 + (ignored > 0 ? ", " + ignored + " other " + (ignored == 1 ? "key" : "keys") + " left alone" : "")
                 + (reseed ? " (reseed: every change file is ingested again)" : ""));
 
-        for (TicketsSql.Planned p : work) {
-            BucketObject file = new BucketObject(bucket, p.key(), p.etag(), p.sizeBytes());
-            switch (p.action()) {
-                case "ingest" -> ingest(file);
-                case "archive" -> finishMove(file, p.archiveKey(), p.reason(), null);
-                case "quarantine" -> quarantine(file, p.reason());
-                case "finish_rejection" -> finishMove(file, p.archiveKey(), p.reason(), p.error());
-                default -> throw new IllegalStateException("tickets.plan_bucket_files answered " + p.action());
+        List<BucketObject> toIngest = work.stream().filter(p -> "ingest".equals(p.action())).map(this::object).toList();
+        ArchiveMoves moves = new ArchiveMoves(connection, bucket, overlap && mode.applies() ? ArchiveMoves.AT_ONCE : 0);
+        try (ReadAhead ahead = new ReadAhead(toIngest, overlap ? ReadAhead.FILES : 0, ReadAhead.BYTES)) {
+            for (TicketsSql.Planned p : work) {
+                moves.recordDone();  // between files: no transaction is open
+                BucketObject file = object(p);
+                switch (p.action()) {
+                    case "ingest" -> ingest(file, ahead.take(file), moves);
+                    case "archive" -> finishMove(file, p.archiveKey(), p.reason(), null);
+                    case "quarantine" -> quarantine(file, p.reason());
+                    case "finish_rejection" -> finishMove(file, p.archiveKey(), p.reason(), p.error());
+                    default -> throw new IllegalStateException("tickets.plan_bucket_files answered " + p.action());
+                }
             }
+            moves.finish();
+        } catch (RuntimeException | SQLException e) {
+            RuntimeException earlier = moves.finishAfter(e);
+            if (earlier != null) {
+                throw earlier;
+            }
+            throw e;
+        } finally {
+            moves.close();
         }
     }
 
-    private void ingest(BucketObject file) throws SQLException {
-        FileIngest.Outcome outcome = ingest.ingest(file);
+    private BucketObject object(TicketsSql.Planned p) {
+        return new BucketObject(bucket, p.key(), p.etag(), p.sizeBytes());
+    }
+
+    /** @param body the file as the read-ahead hands it over: its body read already, or to be streamed */
+    private void ingest(BucketObject file, ChangeFile body, ArchiveMoves moves) throws SQLException {
+        FileIngest.Outcome outcome = ingest.ingest(body);
         if (outcome instanceof FileIngest.Ingested done) {
             report.ingested(file, done.result(), done.millis());
             if (mode.applies()) {
-                move(file, done.result().archiveKey());
+                moves.start(file, done.result().archiveKey());
             }
         } else if (outcome instanceof FileIngest.Rejected rejected) {
             report.rejected(file, rejected.rejection().describe());

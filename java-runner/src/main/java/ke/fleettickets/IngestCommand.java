@@ -148,6 +148,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         List<InputFile> inputs = local ? InputFile.resolve(files, key) : List.of();
         BucketSettings bucketSettings = fromBucket ? settings.bucket() : null;
+        boolean overlap = fromBucket && settings.drainOverlap();
         DatabaseUrl url = settings.databaseUrl();
         Timeouts timeouts = settings.timeouts();  // a bad value is a usage error before anything starts
         GeocoderSettings geocoder = geocode ? settings.geocoder() : null;
@@ -162,7 +163,7 @@ final class IngestCommand implements Callable<Integer> {
         try (Connection connection = Database.connect(url, timeouts); RunnerLock held = lock(connection, url)) {
             if (fromBucket) {
                 try (Bucket bucket = bucketClient.join()) {
-                    new BucketDrain(connection, bucket, mode, report).run(reseed);
+                    new BucketDrain(connection, bucket, mode, report, overlap).run(reseed);
                 } catch (SQLException e) {
                     throw new SQLException(e.getMessage() + LockWait.holders(connection, e), e.getSQLState(), e);
                 }

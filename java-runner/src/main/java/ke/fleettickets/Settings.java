@@ -92,6 +92,20 @@ final class Settings {
     }
 
     /**
+     * FLEETTICKETS_DRAIN_OVERLAP, a diagnostic: {@code off} makes the drain read, ingest and
+     * move one file at a time, each step waiting for the one before (to measure what the
+     * overlap gives, or to rule it out); {@code on} (the default) overlaps them.
+     */
+    boolean drainOverlap() {
+        String value = optional("FLEETTICKETS_DRAIN_OVERLAP", "on");
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new UsageException("FLEETTICKETS_DRAIN_OVERLAP must be on or off, not " + OneLine.of(value));
+        };
+    }
+
+    /**
      * GEOCODER_API_KEY (none: the offline gazetteer), GEOCODER_BASE_URL,
      * GEOCODER_REQUESTS_PER_SECOND; read only by --geocode-clusters and --geocode-locations.
      */
@@ -261,6 +275,7 @@ final class Settings {
             return MASKED;
         });
         show(shown, problems, "FLEETTICKETS_S3_MAX_ATTEMPTS", () -> String.valueOf(maxAttempts()));
+        show(shown, problems, "FLEETTICKETS_DRAIN_OVERLAP", () -> drainOverlap() ? "on" : "off");
 
         show(shown, problems, "GEOCODER_API_KEY",
                 () -> geocoderKey() == null ? "(the offline gazetteer answers)" : MASKED);

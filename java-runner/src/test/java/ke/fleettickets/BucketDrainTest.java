@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,10 @@ class BucketDrainTest {
 
 
     private Map<String, String> env() {
+        return env(db);
+    }
+
+    private static Map<String, String> env(TestDatabase.Database db) {
         Map<String, String> env = new HashMap<>(s3.env());
         env.put("DATABASE_URL", db.url());
         env.put("FLEETTICKETS_S3_MAX_ATTEMPTS", "4");
@@ -564,6 +569,286 @@ class BucketDrainTest {
                 + "\"closures\":0,\"reopened\":0,\"snapshot_rows\":1}"), lines.get(2));
     }
 
+    // --- the overlap: files read ahead, moves in the background --------------------------
+
+    /** {@code count} change files, 20 minutes apart from 08:00, each with a ticket of its own; their keys, oldest first. */
+    private static List<String> changeFiles(int count) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String key = CHANGES + String.format("20260625T%02d%02d00.csv", 8 + i / 3, i % 3 * 20);
+            s3.put(key, csv("INC" + (i + 1)));
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    private static String name(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    private static List<String> processed(List<String> keys) {
+        return keys.stream().map(k -> PROCESSED + name(k)).toList();
+    }
+
+    private static void awaitCalls(Faults.Op op, int calls) throws InterruptedException {
+        for (int i = 0; i < 300 && s3.faults().calls(op) < calls; i++) {
+            Thread.sleep(20);
+        }
+    }
+
+    private void awaitLedgerRows(int rows) throws Exception {
+        for (int i = 0; i < 300 && Integer.parseInt(db.one("SELECT count(*) FROM tickets.file_ledger")) < rows; i++) {
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * What a run killed or stopped anywhere must leave: every key still under changes/ is
+     * new to the ledger or recorded as applied (the next run archives it), and every file
+     * the ledger calls archived is where it says.
+     */
+    private void assertTheLedgerKnowsWhatIsLeft() throws Exception {
+        List<String> left = under(CHANGES);
+        for (String key : left) {
+            String outcome = db.one("SELECT coalesce(max(outcome::text), 'new') FROM tickets.file_ledger WHERE file_key = '"
+                    + key + "'");
+            assertTrue(outcome.equals("new") || outcome.equals("applied"), key + " is " + outcome);
+        }
+        for (String archived : db.column("SELECT archive_key FROM tickets.file_ledger WHERE archived_at IS NOT NULL")) {
+            assertTrue(s3.exists(archived), archived + " is recorded as archived");
+        }
+    }
+
+    @Test
+    void theNextFilesAreReadWhileOneIsIngestedYetEachIsCommittedAloneInPlanOrder() throws Exception {
+        List<String> keys = changeFiles(7);
+        Faults.Gate first = s3.faults().hold(Faults.Op.GET, name(keys.get(0)));
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> run("--from-bucket", "--apply"));
+        assertTrue(first.awaitArrival(Duration.ofSeconds(30)), "the runner reads the first file");
+
+        awaitCalls(Faults.Op.GET, 5);
+        Thread.sleep(300);  // a sixth read would show by now
+        assertEquals(5, s3.faults().calls(Faults.Op.GET), "the four next files are read while the first is, no more");
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger"), "nothing read ahead reached the database");
+        first.release();
+        CliRun r = run.get(60, TimeUnit.SECONDS);
+
+        assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
+        assertEquals(keys, db.column("SELECT file_key FROM tickets.file_ledger ORDER BY ledger_id"), "committed in plan order");
+        List<String> before = new ArrayList<>();
+        before.add("");
+        before.addAll(keys.subList(0, keys.size() - 1));
+        assertEquals(before, db.column("SELECT coalesce(watermark_before, '') FROM tickets.file_ledger ORDER BY ledger_id"),
+                "each file committed alone, after the one before it");
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.file_ledger WHERE late OR archived_at IS NULL"));
+        assertEquals(7, s3.faults().calls(Faults.Op.GET), "each file read once");
+        assertEquals(processed(keys), under(PROCESSED));
+        assertEquals(List.of(), under(CHANGES));
+    }
+
+    @Test
+    void withTheOverlapOffEachFileWaitsForTheOneBefore() throws Exception {
+        List<String> keys = changeFiles(3);
+        Map<String, String> env = env();
+        env.put("FLEETTICKETS_DRAIN_OVERLAP", "off");
+        Faults.Gate first = s3.faults().hold(Faults.Op.GET, name(keys.get(0)));
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of(env, "--from-bucket", "--apply"));
+        assertTrue(first.awaitArrival(Duration.ofSeconds(30)));
+
+        Thread.sleep(500);
+        assertEquals(1, s3.faults().calls(Faults.Op.GET), "nothing is read ahead");
+        first.release();
+        CliRun r = run.get(60, TimeUnit.SECONDS);
+
+        assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
+        assertEquals(keys, db.column("SELECT file_key FROM tickets.file_ledger WHERE archived_at IS NOT NULL ORDER BY ledger_id"));
+        assertEquals(processed(keys), under(PROCESSED));
+    }
+
+    @Test
+    void anIngestedFileIsMovedWhileTheNextAreIngestedAndTheRunEndsOnlyOnceTheMoveIsRecorded() throws Exception {
+        List<String> keys = changeFiles(7);
+        Faults.Gate move = s3.faults().hold(Faults.Op.COPY, name(keys.get(0)));
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> run("--from-bucket", "--apply"));
+        assertTrue(move.awaitArrival(Duration.ofSeconds(30)), "the first file's move starts");
+
+        awaitLedgerRows(7);
+        assertEquals(keys, db.column("SELECT file_key FROM tickets.file_ledger ORDER BY ledger_id"),
+                "the next files are ingested while the first is moved");
+        assertEquals("applied", db.one("SELECT outcome || coalesce(archived_at::text, '') FROM tickets.file_ledger"
+                + " WHERE file_key = '" + keys.get(0) + "'"));
+        Thread.sleep(300);
+        assertFalse(run.isDone(), "the run waits for the move");
+        move.release();
+        CliRun r = run.get(60, TimeUnit.SECONDS);
+
+        assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
+        assertEquals("7", db.one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'applied' AND archived_at IS NOT NULL"));
+        assertEquals(processed(keys), under(PROCESSED));
+        assertEquals(List.of(), under(CHANGES));
+    }
+
+    @Test
+    void atMostFourMovesAreInFlightAndTheDrainWaitsForThem() throws Exception {
+        List<String> keys = changeFiles(7);
+        Faults.Gate moves = s3.faults().hold(Faults.Op.COPY, CHANGES);
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> run("--from-bucket", "--apply"));
+
+        awaitCalls(Faults.Op.COPY, 4);
+        awaitLedgerRows(5);
+        Thread.sleep(300);  // a fifth move or a sixth file would show by now
+        assertEquals(4, s3.faults().calls(Faults.Op.COPY), "four moves at once");
+        assertEquals(keys.subList(0, 5), db.column("SELECT file_key FROM tickets.file_ledger ORDER BY ledger_id"),
+                "the fifth file committed waits for a move to end before the sixth is ingested");
+        moves.release();
+        CliRun r = run.get(60, TimeUnit.SECONDS);
+
+        assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
+        assertEquals("7", db.one("SELECT count(*) FROM tickets.file_ledger WHERE outcome = 'applied' AND archived_at IS NOT NULL"));
+        assertEquals(processed(keys), under(PROCESSED));
+    }
+
+    /**
+     * The first line of stderr of the same drain with the overlap off, on a database of its
+     * own, over the files {@code arrange} puts in the emptied bucket.
+     */
+    private static String errWithoutTheOverlap(Runnable arrange) {
+        s3.reset();
+        arrange.run();
+        Map<String, String> env = env(TestDatabase.get().freshDatabase());
+        env.put("FLEETTICKETS_DRAIN_OVERLAP", "off");
+        CliRun sequential = CliRun.of(env, "--from-bucket", "--apply");
+        assertEquals(ExitCode.INFRASTRUCTURE, sequential.exit(), sequential.out() + sequential.err());
+        return sequential.err();
+    }
+
+    @Test
+    void aReadFailingForTheThirdOfFiveFilesLeavesTwoAppliedAndArchivedAndSaysWhatItSaidBefore() throws Exception {
+        List<String> keys = changeFiles(5);
+        s3.faults().fail(Faults.Op.GET, name(keys.get(2)), 100, 500);
+
+        CliRun r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("fleettickets: S3 failed reading s3://isptickets/" + keys.get(2) + " at "), r.err());
+        assertEquals(keys.subList(0, 2),
+                db.column("SELECT file_key FROM tickets.file_ledger WHERE outcome = 'applied' AND archived_at IS NOT NULL"
+                        + " ORDER BY ledger_id"), "the files before it are applied and archived");
+        assertEquals("2", db.one("SELECT count(*) FROM tickets.file_ledger"), "nothing of the files after it");
+        assertEquals(processed(keys.subList(0, 2)), under(PROCESSED));
+        assertEquals(keys.subList(2, 5), under(CHANGES));
+        assertTrue(r.out().contains("[2/5] ") && !r.out().contains("[3/5] "), r.out());
+        assertFalse(r.out().contains("done:"), r.out());
+
+        assertEquals(errWithoutTheOverlap(() -> {
+            changeFiles(5);
+            s3.faults().fail(Faults.Op.GET, name(keys.get(2)), 100, 500);
+        }), r.err(), "the same line as without the overlap");
+
+        s3.reset();
+        keys.subList(2, 5).forEach(k -> s3.put(k, csv("INC" + (keys.indexOf(k) + 1))));  // as the failed run left them
+        CliRun next = run("--from-bucket", "--apply");
+        assertEquals(ExitCode.OK, next.exit(), next.out() + next.err());
+        assertEquals(keys, db.column("SELECT file_key FROM tickets.file_ledger WHERE archived_at IS NOT NULL ORDER BY ledger_id"));
+    }
+
+    @Test
+    void aMoveFailingInTheBackgroundIsReportedAsBeforeAndTheNextRunFinishesIt() throws Exception {
+        List<String> keys = changeFiles(4);
+        s3.faults().fail(Faults.Op.COPY, name(keys.get(0)), 100, 500);
+
+        CliRun first = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.INFRASTRUCTURE, first.exit(), first.out() + first.err());
+        assertEquals(1, first.err().lines().count(), first.err());
+        assertTrue(first.err().startsWith("fleettickets: S3 failed copying s3://isptickets/" + keys.get(0) + " to "
+                + PROCESSED + name(keys.get(0)) + " at "), first.err());
+        assertEquals("applied", db.one("SELECT outcome || coalesce(archived_at::text, '') FROM tickets.file_ledger"
+                + " WHERE file_key = '" + keys.get(0) + "'"), "committed, not archived");
+        assertTrue(s3.exists(keys.get(0)));
+        assertTheLedgerKnowsWhatIsLeft();
+        assertEquals(db.column("SELECT file_key FROM tickets.file_ledger WHERE archived_at IS NOT NULL ORDER BY file_key"),
+                keys.stream().filter(k -> !s3.exists(k)).toList(), "every file moved was recorded before the run ended");
+        String firstVersion = db.one("SELECT xmin::text FROM tickets.inc WHERE ticket_id = 'INC1'");
+
+        s3.faults().clear();
+        CliRun next = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.OK, next.exit(), next.out() + next.err());
+        assertTrue(next.out().contains(name(keys.get(0)) + "  moved to " + PROCESSED + name(keys.get(0))), next.out());
+        assertEquals(keys, db.column("SELECT file_key FROM tickets.file_ledger WHERE outcome = 'applied'"
+                + " AND archived_at IS NOT NULL ORDER BY ledger_id"), "each applied once, all archived");
+        assertEquals(firstVersion, db.one("SELECT xmin::text FROM tickets.inc WHERE ticket_id = 'INC1'"), "not ingested again");
+        assertEquals(processed(keys), under(PROCESSED));
+        assertEquals(List.of(), under(CHANGES));
+
+        String sequential = errWithoutTheOverlap(() -> {
+            changeFiles(4);
+            s3.faults().fail(Faults.Op.COPY, name(keys.get(0)), 100, 500);
+        });
+        assertEquals(sequential, first.err(), "the same line as without the overlap");
+    }
+
+    @Test
+    void aMoveThatFailedIsTheNewsThoughALaterFileFailedToo() throws Exception {
+        List<String> keys = changeFiles(4);
+        Runnable faults = () -> {
+            s3.faults().fail(Faults.Op.COPY, name(keys.get(0)), 100, 500);
+            s3.faults().fail(Faults.Op.GET, name(keys.get(2)), 100, 500);
+        };
+        faults.run();
+
+        CliRun r = run("--from-bucket", "--apply");
+
+        assertEquals(ExitCode.INFRASTRUCTURE, r.exit(), r.out() + r.err());
+        assertTrue(r.err().startsWith("fleettickets: S3 failed copying s3://isptickets/" + keys.get(0)), r.err());
+        assertTheLedgerKnowsWhatIsLeft();
+        assertEquals(errWithoutTheOverlap(() -> {
+            changeFiles(4);
+            faults.run();
+        }), r.err(), "the first file's failure, as without the overlap, where the drain stopped at it");
+    }
+
+    @Test
+    void aFileOverTheReadAheadBudgetIsNotReadAheadButStreamedAtItsTurn() throws Exception {
+        List<String> keys = changeFiles(3);
+        String big = CHANGES + "20260625T081000.csv";  // between the first and the second
+        StringBuilder body = new StringBuilder(csv("INC9"));
+        body.append("\n".repeat((int) ReadAhead.BYTES));  // blank lines: big, yet quick to ingest
+        s3.put(big, body.toString());
+        Faults.Gate first = s3.faults().hold(Faults.Op.GET, name(keys.get(0)));
+        Faults.Gate bigRead = s3.faults().hold(Faults.Op.GET, name(big));
+        Faults.Gate third = s3.faults().hold(Faults.Op.GET, name(keys.get(2)));
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> run("--from-bucket", "--apply"));
+        assertTrue(first.awaitArrival(Duration.ofSeconds(30)));
+
+        assertTrue(third.awaitArrival(Duration.ofSeconds(30)), "the files after the big one are read ahead");
+        assertFalse(bigRead.awaitArrival(Duration.ofMillis(300)), "the big one is not");
+        first.release();
+        third.release();
+        assertTrue(bigRead.awaitArrival(Duration.ofSeconds(30)), "it is read at its turn");
+        assertEquals("1", db.one("SELECT count(*) FROM tickets.file_ledger"), "after the file before it was committed");
+        bigRead.release();
+        CliRun r = run.get(60, TimeUnit.SECONDS);
+
+        assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
+        assertEquals(List.of(keys.get(0), big, keys.get(1), keys.get(2)),
+                db.column("SELECT file_key FROM tickets.file_ledger WHERE archived_at IS NOT NULL ORDER BY ledger_id"));
+        assertEquals(List.of("INC1", "INC2", "INC3", "INC9"), db.column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
+    }
+
+    @Test
+    void aBadOverlapSettingIsAConfigurationError() {
+        Map<String, String> env = env();
+        env.put("FLEETTICKETS_DRAIN_OVERLAP", "sometimes");
+
+        CliRun r = CliRun.of(env, "--from-bucket", "--apply");
+
+        assertEquals(ExitCode.USAGE, r.exit());
+        assertEquals("fleettickets: FLEETTICKETS_DRAIN_OVERLAP must be on or off, not sometimes\n", r.err());
+    }
+
     // --- a real kill -9 of a runner process ------------------------------------------------
 
     /** The request the dead runner left held never happens: it fails once released. */
@@ -667,5 +952,37 @@ class BucketDrainTest {
         assertTrue(s3.exists(PROCESSED + "20260625T080000.csv") && s3.exists(CHANGES + "20260625T080000.csv"),
                 "the crash left the file in both places");
         assertFinishedOnceAfterRestart("20260625T080000.csv");
+    }
+
+    @Test
+    void killedWithFilesReadAheadAndMovesInFlightLosesNothing() throws Exception {
+        List<String> keys = changeFiles(7);
+        Faults.Gate gate = s3.faults().hold(Faults.Op.DELETE, name(keys.get(2)));
+        Process runner = RunnerProcess.start(env(), "--from-bucket", "--apply");
+        assertTrue(gate.awaitArrival(Duration.ofSeconds(60)), "the runner moves the third file");
+
+        RunnerProcess.kill(runner);
+        s3.faults().fail(Faults.Op.DELETE, name(keys.get(2)), 1, 500);  // the held delete never happens
+        gate.release();
+        for (int i = 0; i < 100 && s3.faults().armed(Faults.Op.DELETE); i++) {
+            Thread.sleep(100);
+        }
+
+        assertTrue(s3.exists(keys.get(2)) && s3.exists(PROCESSED + name(keys.get(2))), "copied, not deleted");
+        assertTheLedgerKnowsWhatIsLeft();
+        s3.faults().clear();
+        CliRun r = run("--from-bucket", "--apply");
+        for (int i = 0; i < 50 && r.exit() == ExitCode.LOCKED; i++) {
+            Thread.sleep(100);
+            r = run("--from-bucket", "--apply");
+        }
+        assertEquals(ExitCode.OK, r.exit(), r.out() + r.err());
+        assertEquals(keys, db.column("SELECT file_key FROM tickets.file_ledger WHERE outcome = 'applied' ORDER BY ledger_id"),
+                "each applied exactly once, in plan order");
+        assertEquals(List.of("INC1", "INC2", "INC3", "INC4", "INC5", "INC6", "INC7"),
+                db.column("SELECT ticket_id FROM tickets.inc ORDER BY 1"));
+        assertEquals(processed(keys), under(PROCESSED));
+        assertEquals(List.of(), under(CHANGES));
+        assertEquals("0", db.one("SELECT count(*) FROM tickets.staged_file"));
     }
 }
