@@ -32,12 +32,10 @@ BEGIN
   v_day_end := (day + 1)::timestamp AT TIME ZONE 'Africa/Nairobi';
 
   -- Seen closed last time, not closed now: reopened. Closing it again is a new closure.
-  -- Asked as "no longer among the closed tickets" (read through the partial index
-  -- inc_closed_at_idx), not by a scan of every ticket that is not closed. A ticket gone
-  -- from tickets.inc (never deleted by the ingest; a DBA may) is no longer closed either.
   DELETE FROM tickets.closure_seen AS s
-   WHERE NOT EXISTS (SELECT FROM tickets.inc AS c
-                      WHERE c.ticket_id = s.ticket_id AND c.normalized_status IN ('resolved', 'closed'));
+   USING tickets.inc AS i
+   WHERE i.ticket_id = s.ticket_id
+     AND i.normalized_status IS DISTINCT FROM 'resolved' AND i.normalized_status IS DISTINCT FROM 'closed';
   GET DIAGNOSTICS reopened = ROW_COUNT;
 
   -- Closed now, not seen closed last time (or never seen): a closure.
