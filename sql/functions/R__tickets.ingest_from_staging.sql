@@ -150,12 +150,12 @@ BEGIN
           LEFT JOIN tickets.inc AS i ON i.ticket_id = CASE WHEN b.action = 'compare' THEN b.tid END
       ),
       -- Where each ticket to write goes: its feed point, else the place of its (location,
-      -- cluster, region) key (tickets.location_queries). Only for the rows written, and
-      -- without raw: feed point and key computed once per row (OFFSET 0).
+      -- cluster, region) key (tickets.location_queries). Only for the rows written: feed
+      -- point and key computed once per row (OFFSET 0).
       destined AS MATERIALIZED (
-        SELECT t.tid, t.feed_geom, t.place_key, t.location_name, t.cluster, t.region,
+        SELECT t.tid, t.raw, t.digest, t.action, t.feed_geom, t.place_key, t.location_name, t.cluster, t.region,
                q.place_key IS NULL AS new_key, q.geom AS key_geom, q.geo_source AS key_source
-          FROM (SELECT tid, tickets.feed_point(raw) AS feed_geom,
+          FROM (SELECT tid, raw, digest, action, tickets.feed_point(raw) AS feed_geom,
                        raw ->> 'location_name' AS location_name, upper(raw ->> 'cluster') AS cluster,
                        raw ->> 'region' AS region,
                        tickets.place_key(raw ->> 'location_name', raw ->> 'cluster', raw ->> 'region') AS place_key
@@ -181,14 +181,23 @@ BEGIN
         ON CONFLICT (place_key) DO NOTHING
         RETURNING lq.place_key, lq.geom, lq.geo_source
       ),
+      -- The places of the keys placed just now, as one lookup object: a ticket finds its
+      -- key's place by a lookup, not a join between these per-file rows, whose numbers the
+      -- planner cannot know (a nested loop over 85,000 tickets and 33,000 new keys once
+      -- took minutes). The geometry travels as its exact text (hex EWKB).
+      new_places AS (
+        SELECT coalesce(jsonb_object_agg(k.place_key, jsonb_build_array(k.geom::text, k.geo_source)), '{}') AS places
+          FROM keyed AS k
+      ),
       placed AS (
-        SELECT t.tid, t.raw, t.digest, t.action,
-               coalesce(d.feed_geom, CASE WHEN d.new_key THEN k.geom ELSE d.key_geom END) AS geom,
-               CASE WHEN d.feed_geom IS NOT NULL THEN 'feed' WHEN d.new_key THEN k.geo_source ELSE d.key_source END AS geo_source
-          FROM target AS t
-          JOIN destined AS d ON d.tid = t.tid
-          LEFT JOIN keyed AS k ON d.new_key AND k.place_key = d.place_key
-         WHERE t.action IN ('insert', 'update')
+        SELECT d.tid, d.raw, d.digest, d.action,
+               coalesce(d.feed_geom,
+                        CASE WHEN d.new_key THEN (n.places -> d.place_key ->> 0)::public.geometry ELSE d.key_geom END) AS geom,
+               CASE WHEN d.feed_geom IS NOT NULL THEN 'feed'
+                    WHEN d.new_key THEN n.places -> d.place_key ->> 1
+                    ELSE d.key_source END AS geo_source
+          FROM destined AS d
+         CROSS JOIN new_places AS n
       ),
       inserted AS (
         INSERT INTO tickets.inc (ticket_id, raw, source_digest, geom, geo_source, ledger_id)
