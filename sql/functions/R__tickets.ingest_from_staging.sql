@@ -139,31 +139,33 @@ BEGIN
          WHERE m.action IN ('insert', 'compare')
         OFFSET 0
       ),
+      -- Where each ticket to write goes is decided here too, once per row written: its feed
+      -- point, else the place of its (location, cluster, region) key in
+      -- tickets.location_queries, looked up through that table's key (OFFSET 0: a probe per
+      -- row, which keeps the file's order for the inserts below and, for the usual small
+      -- file, never reads the whole table). A key not there is new: placed in keyed.
       target AS MATERIALIZED (
-        SELECT b.tid, b.raw, b.trusted_at, b.digest,
-               CASE WHEN b.action = 'insert' THEN 'insert'
-                    WHEN b.raw = i.raw THEN 'unchanged'
-                    ELSE 'update'
-               END AS action
-          FROM built AS b
-          -- the stored raw only where there is one to compare (no probe for a new ticket)
-          LEFT JOIN tickets.inc AS i ON i.ticket_id = CASE WHEN b.action = 'compare' THEN b.tid END
-      ),
-      -- Where each ticket to write goes: its feed point, else the place of its (location,
-      -- cluster, region) key (tickets.location_queries). Only for the rows written: feed
-      -- point and key computed once per row (OFFSET 0).
-      destined AS MATERIALIZED (
-        SELECT t.tid, t.raw, t.digest, t.action, t.feed_geom, t.place_key, t.location_name, t.cluster, t.region,
+        SELECT y.tid, y.raw, y.trusted_at, y.digest, y.action, y.feed_geom, y.place_key,
                q.place_key IS NULL AS new_key, q.geom AS key_geom, q.geo_source AS key_source
-          FROM (SELECT tid, raw, digest, action, tickets.feed_point(raw) AS feed_geom,
-                       raw ->> 'location_name' AS location_name, upper(raw ->> 'cluster') AS cluster,
-                       raw ->> 'region' AS region,
-                       tickets.place_key(raw ->> 'location_name', raw ->> 'cluster', raw ->> 'region') AS place_key
-                  FROM target WHERE action IN ('insert', 'update') OFFSET 0) AS t
-          -- one scan and a hash join, not an index probe per row (OFFSET 0 keeps the planner,
-          -- which guesses far too few staging rows, from probing)
-          LEFT JOIN (SELECT q.place_key, q.geom, q.geo_source FROM tickets.location_queries AS q OFFSET 0) AS q
-                 ON q.place_key = t.place_key
+          FROM (SELECT x.*,
+                       CASE WHEN x.action <> 'unchanged' THEN tickets.feed_point(x.raw) END AS feed_geom,
+                       CASE WHEN x.action <> 'unchanged'
+                            THEN tickets.place_key(x.raw ->> 'location_name', x.raw ->> 'cluster', x.raw ->> 'region')
+                       END AS place_key
+                  FROM (SELECT b.tid, b.raw, b.trusted_at, b.digest,
+                               CASE WHEN b.action = 'insert' THEN 'insert'
+                                    WHEN b.raw = i.raw THEN 'unchanged'
+                                    ELSE 'update'
+                               END AS action
+                          FROM built AS b
+                          -- the stored raw only where there is one to compare (no probe for a new ticket)
+                          LEFT JOIN tickets.inc AS i ON i.ticket_id = CASE WHEN b.action = 'compare' THEN b.tid END
+                        OFFSET 0) AS x
+                OFFSET 0) AS y
+          LEFT JOIN LATERAL (SELECT q.place_key, q.geom, q.geo_source
+                               FROM tickets.location_queries AS q
+                              WHERE q.place_key = y.place_key AND y.action <> 'unchanged'
+                             OFFSET 0) AS q ON true
       ),
       -- A key never seen before is placed here, once, with its query (the code stripping
       -- runs once per new location text), by the same rule as tickets.place_locations.
@@ -173,7 +175,10 @@ BEGIN
           FROM (SELECT k.*, tickets.key_place(g.point, k.cluster_centre, r.centre) AS place
                   FROM (SELECT k.*, tickets.location_query(k.location_name, c.place, k.region) AS query,
                                c.centre AS cluster_centre
-                          FROM (SELECT DISTINCT place_key, location_name, cluster, region FROM destined WHERE new_key) AS k
+                          FROM (SELECT DISTINCT t.place_key, t.raw ->> 'location_name' AS location_name,
+                                       upper(t.raw ->> 'cluster') AS cluster, t.raw ->> 'region' AS region
+                                  FROM target AS t
+                                 WHERE t.action IN ('insert', 'update') AND t.new_key) AS k
                           LEFT JOIN tickets.geo_clusters AS c ON c.cluster_code = k.cluster) AS k
                   LEFT JOIN tickets.geo_locations AS g ON g.query = k.query AND g.outcome = 'found'
                   LEFT JOIN tickets.geo_regions AS r ON r.region = k.region
@@ -182,22 +187,23 @@ BEGIN
         RETURNING lq.place_key, lq.geom, lq.geo_source
       ),
       -- The places of the keys placed just now, as one lookup object: a ticket finds its
-      -- key's place by a lookup, not a join between these per-file rows, whose numbers the
-      -- planner cannot know (a nested loop over 85,000 tickets and 33,000 new keys once
-      -- took minutes). The geometry travels as its exact text (hex EWKB).
+      -- key's place by a lookup, not by a join between two of this statement's own row sets,
+      -- whose numbers the planner cannot know (a nested loop over 85,000 tickets and 33,000
+      -- new keys once took minutes). The geometry travels as its exact text (hex EWKB).
       new_places AS (
         SELECT coalesce(jsonb_object_agg(k.place_key, jsonb_build_array(k.geom::text, k.geo_source)), '{}') AS places
           FROM keyed AS k
       ),
       placed AS (
-        SELECT d.tid, d.raw, d.digest, d.action,
-               coalesce(d.feed_geom,
-                        CASE WHEN d.new_key THEN (n.places -> d.place_key ->> 0)::public.geometry ELSE d.key_geom END) AS geom,
-               CASE WHEN d.feed_geom IS NOT NULL THEN 'feed'
-                    WHEN d.new_key THEN n.places -> d.place_key ->> 1
-                    ELSE d.key_source END AS geo_source
-          FROM destined AS d
+        SELECT t.tid, t.raw, t.digest, t.action,
+               coalesce(t.feed_geom,
+                        CASE WHEN t.new_key THEN (n.places -> t.place_key ->> 0)::public.geometry ELSE t.key_geom END) AS geom,
+               CASE WHEN t.feed_geom IS NOT NULL THEN 'feed'
+                    WHEN t.new_key THEN n.places -> t.place_key ->> 1
+                    ELSE t.key_source END AS geo_source
+          FROM target AS t
          CROSS JOIN new_places AS n
+         WHERE t.action IN ('insert', 'update')
       ),
       inserted AS (
         INSERT INTO tickets.inc (ticket_id, raw, source_digest, geom, geo_source, ledger_id)
