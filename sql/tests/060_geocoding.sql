@@ -2,7 +2,7 @@
 -- its order, re-resolution when the gazetteers or a ticket change, the geocoder's
 -- write-back with the wrong-city guard, and the candidate views.
 BEGIN;
-SELECT plan(38);
+SELECT plan(39);
 
 -- The network's labels leave the address -------------------------------------------------
 CREATE TEMP TABLE stripping (location text, address text);
@@ -90,6 +90,11 @@ SELECT is_empty($$ SELECT i.ticket_id FROM tickets.inc AS i JOIN tickets.file_le
                 'the ingest leaves every ticket it touched placed when anything can place it');
 SELECT ok((SELECT bool_and(geog IS NOT NULL AND latitude = public.st_y(geom)) FROM tickets.inc WHERE geom IS NOT NULL),
           'latitude, longitude and geog follow geom');
+SELECT is_empty($$ SELECT i.ticket_id FROM tickets.inc AS i
+                      JOIN tickets.location_queries AS q ON q.place_key = tickets.place_key(i.location_name, i.cluster, i.region)
+                     WHERE i.geo_source IS DISTINCT FROM 'feed'
+                       AND (i.geom::text IS DISTINCT FROM q.geom::text OR i.geo_source IS DISTINCT FROM q.geo_source::text) $$,
+                'a ticket placed by its key has exactly the key''s place, also when the key was new in its file');
 SELECT is((SELECT query FROM tickets.location_queries
             WHERE place_key = tickets.place_key('FDH 2 - Oak Rd', 'TSTA', 'testland')),
           'Oak Rd, Alphaville, Testland, Kenya', 'each location text gets its query once, kept with its key');
