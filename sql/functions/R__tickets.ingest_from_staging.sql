@@ -120,19 +120,23 @@ BEGIN
       ),
       -- What is stored decides first: a new ticket, a stale row, or the same fingerprint
       -- (the same source row under the same rules: unchanged); the rest are compared by raw.
+      -- A row to compare keeps the stored raw it is compared with (read by the same lookup).
       matched AS MATERIALIZED (
-        SELECT l.tid, l.line, l.trusted_at, l.digest,
-               CASE WHEN i.ticket_id IS NULL THEN 'insert'
-                    WHEN l.trusted_at < CASE WHEN i.source_updated_at <= $2 THEN i.source_updated_at END THEN 'stale'
-                    WHEN l.digest = i.source_digest THEN 'unchanged'
-                    ELSE 'compare'
-               END AS action
-          FROM latest AS l
-          LEFT JOIN tickets.inc AS i ON i.ticket_id = l.tid
+        SELECT m.tid, m.line, m.trusted_at, m.digest, m.action,
+               CASE WHEN m.action = 'compare' THEN m.stored_raw END AS stored_raw
+          FROM (SELECT l.tid, l.line, l.trusted_at, l.digest, i.raw AS stored_raw,
+                       CASE WHEN i.ticket_id IS NULL THEN 'insert'
+                            WHEN l.trusted_at < CASE WHEN i.source_updated_at <= $2 THEN i.source_updated_at END THEN 'stale'
+                            WHEN l.digest = i.source_digest THEN 'unchanged'
+                            ELSE 'compare'
+                       END AS action
+                  FROM latest AS l
+                  LEFT JOIN tickets.inc AS i ON i.ticket_id = l.tid
+                OFFSET 0) AS m
       ),
       built AS (
         -- OFFSET 0: raw is built once per row, however often it is used below.
-        SELECT m.tid, m.trusted_at, m.digest, m.action,
+        SELECT m.tid, m.trusted_at, m.digest, m.action, m.stored_raw,
                jsonb_strip_nulls(jsonb_object($1, ARRAY[%3$s]::text[])) AS raw
           FROM matched AS m
           JOIN staging.%4$I AS s ON s.line = m.line
@@ -154,12 +158,10 @@ BEGIN
                        END AS place_key
                   FROM (SELECT b.tid, b.raw, b.trusted_at, b.digest,
                                CASE WHEN b.action = 'insert' THEN 'insert'
-                                    WHEN b.raw = i.raw THEN 'unchanged'
+                                    WHEN b.raw = b.stored_raw THEN 'unchanged'
                                     ELSE 'update'
                                END AS action
                           FROM built AS b
-                          -- the stored raw only where there is one to compare (no probe for a new ticket)
-                          LEFT JOIN tickets.inc AS i ON i.ticket_id = CASE WHEN b.action = 'compare' THEN b.tid END
                         OFFSET 0) AS x
                 OFFSET 0) AS y
           LEFT JOIN LATERAL (SELECT q.place_key, q.geom, q.geo_source
