@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,18 +31,8 @@ class BucketDrainTest {
     private static final String PROCESSED = "automations/inc/processed/";
     private static final String REJECTED = "automations/inc/rejected/";
 
-    private static TestS3 s3;
+    private static final TestS3 s3 = TestS3.shared();
     private TestDatabase.Database db;
-
-    @BeforeAll
-    static void startS3() {
-        s3 = TestS3.start();
-    }
-
-    @AfterAll
-    static void stopS3() {
-        s3.close();
-    }
 
     @BeforeEach
     void freshDatabaseAndEmptyBucket() {

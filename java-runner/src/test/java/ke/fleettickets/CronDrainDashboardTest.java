@@ -31,8 +31,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,20 +57,10 @@ class CronDrainDashboardTest {
             "^history: (\\d{4}-\\d\\d-\\d\\d) \\(EAT\\): (\\d+) closures?, (\\d+) reopened, (\\d+) snapshot rows?$",
             Pattern.MULTILINE);
 
-    private static TestS3 s3;
+    private static final TestS3 s3 = TestS3.shared();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startS3() {
-        s3 = TestS3.start();
-    }
-
-    @AfterAll
-    static void stopS3() {
-        s3.close();
-    }
 
     /** A ticket as the newest of its rows so far says it is. */
     private record Ticket(String status, String cluster, LocalDateTime closedAt, LocalDateTime updated) {

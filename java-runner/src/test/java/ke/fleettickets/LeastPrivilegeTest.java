@@ -24,9 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.flywaydb.core.api.output.MigrateResult;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -51,23 +49,13 @@ class LeastPrivilegeTest {
     private static final String PERMISSION_DENIED = "42501";
     private static final String PASSWORD = "pw-least-privilege";
 
-    private static TestS3 s3;
+    private static final TestS3 s3 = TestS3.shared();
 
     @TempDir
     Path dir;
 
     private TestDatabase.Database db;
     private final List<String> logins = new ArrayList<>();
-
-    @BeforeAll
-    static void startS3() {
-        s3 = TestS3.start();
-    }
-
-    @AfterAll
-    static void stopS3() {
-        s3.close();
-    }
 
     @BeforeEach
     void freshDatabaseAndEmptyBucket() {

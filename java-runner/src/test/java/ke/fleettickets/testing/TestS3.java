@@ -77,6 +77,21 @@ public final class TestS3 implements AutoCloseable {
   }
 
   /** Starts a server with an empty bucket. */
+  private static TestS3 shared;
+
+  /**
+   * One server for every test class that only needs an empty bucket before each test
+   * ({@link #reset}): started at first use, stopped when the test JVM exits.
+   */
+  public static synchronized TestS3 shared() {
+    if (shared == null) {
+      TestS3 started = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "test-s3-stop"));
+      shared = started;
+    }
+    return shared;
+  }
+
   public static TestS3 start() {
     BlobStoreContext context = ContextBuilder.newBuilder("transient")
         .credentials(ACCESS_KEY, SECRET_KEY)
